@@ -1,0 +1,1 @@
+"""Chat layer (Telegram) and storage over the review engine; see issue 3."""

@@ -1,0 +1,148 @@
+"""Frozen value types shared by the engine: what goes in and what comes out of `review`."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any, Literal
+
+SectionKind = Literal["problem", "cause", "measure"]
+
+
+@dataclass(frozen=True, slots=True)
+class Span:
+    """A half-open character range [start, end) in a normalised text."""
+
+    start: int
+    end: int
+
+    def __len__(self) -> int:
+        return self.end - self.start
+
+
+@dataclass(frozen=True, slots=True)
+class Sentence:
+    """A sentence with its clauses (split at ，；： and similar)."""
+
+    start: int
+    end: int
+    clauses: tuple[Span, ...]
+
+
+@dataclass(frozen=True, slots=True)
+class Item:
+    """One enumerated point of a block (一是…, 二是…)."""
+
+    start: int
+    end: int
+    label: str
+
+
+@dataclass(frozen=True, slots=True)
+class Block:
+    """A dimension block, a section's lead-in, or a bare pasted paragraph."""
+
+    start: int
+    end: int
+    section: SectionKind | None
+    heading: Span | None
+    heading_text: str | None
+    heading_dimension: str | None
+    body: Span
+    items: tuple[Item, ...]
+
+
+@dataclass(frozen=True, slots=True)
+class Document:
+    """A normalised text and its structure; every offset refers to `text`."""
+
+    text: str
+    blocks: tuple[Block, ...]
+    sentences: tuple[Sentence, ...]
+    headings: tuple[Span, ...]
+
+
+@dataclass(frozen=True, slots=True)
+class Passage:
+    """A labelled piece of a corpus document: an item, or a block body without items."""
+
+    document: str
+    section: SectionKind | None
+    dimension: str | None
+    text: str
+
+
+@dataclass(frozen=True, slots=True)
+class DimensionScore:
+    """How strongly a text addresses one dimension (0–100) and the phrases that drove it."""
+
+    dimension: str
+    score: float
+    evidence: tuple[str, ...]
+
+
+@dataclass(frozen=True, slots=True)
+class Match:
+    """A span of the draft that nearly duplicates a corpus passage."""
+
+    start: int
+    end: int
+    score: float
+    source: str
+    source_text: str
+    kind: Literal["sentence", "clause"]
+
+    def to_dict(self) -> dict[str, Any]:
+        return {
+            "start": self.start,
+            "end": self.end,
+            "score": self.score,
+            "source": self.source,
+            "source_text": self.source_text,
+            "kind": self.kind,
+        }
+
+
+@dataclass(frozen=True, slots=True)
+class BlockReview:
+    """Scores for one block of the draft."""
+
+    start: int
+    end: int
+    section: SectionKind | None
+    heading_dimension: str | None
+    dimension: str | None
+    scores: tuple[DimensionScore, ...]
+
+    def to_dict(self) -> dict[str, Any]:
+        return {
+            "start": self.start,
+            "end": self.end,
+            "section": self.section,
+            "heading_dimension": self.heading_dimension,
+            "dimension": self.dimension,
+            "scores": {s.dimension: s.score for s in self.scores},
+            "evidence": {s.dimension: list(s.evidence) for s in self.scores},
+        }
+
+
+@dataclass(frozen=True, slots=True)
+class Review:
+    """The result of reviewing one draft. `to_dict()` is the JSON contract."""
+
+    text: str
+    scores: tuple[DimensionScore, ...]
+    dimension: str | None
+    blocks: tuple[BlockReview, ...]
+    matches: tuple[Match, ...]
+    duplicate_ratio: float
+
+    def to_dict(self) -> dict[str, Any]:
+        return {
+            "text": self.text,
+            "scores": {s.dimension: s.score for s in self.scores},
+            "evidence": {s.dimension: list(s.evidence) for s in self.scores},
+            "dimension": self.dimension,
+            "blocks": [b.to_dict() for b in self.blocks],
+            "matches": [m.to_dict() for m in self.matches],
+            "duplicate_ratio": self.duplicate_ratio,
+        }

@@ -1,0 +1,181 @@
+"""A draft or corpus document → sections, dimension blocks, items, sentences.
+
+The genre's frame is 一、存在的问题 / 二、原因分析 / 三、整改措施, with （一）（二）… blocks and
+一是、二是… items, in many real wordings, sometimes run together on one line by a PDF export.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+from core.models import Block, Document, Item, SectionKind, Sentence, Span
+from core.schemes import Scheme
+from core.text import split_sentences, trim
+
+_NUM = "一二三四五六七八九十"
+_L1 = re.compile(f"[{_NUM}]{{1,3}}、")
+_L2 = re.compile(f"（[{_NUM}]{{1,3}}）")
+_MARKER = re.compile(f"[{_NUM}]{{1,3}}、|（[{_NUM}]{{1,3}}）")
+_ITEM = re.compile(f"[{_NUM}]{{1,3}}是")
+_BOUNDARY = set("。！？；：\n")
+_SECTION_KEYWORDS: tuple[tuple[SectionKind, tuple[str, ...]], ...] = (
+    ("cause", ("原因", "根源", "剖析", "症结")),
+    ("measure", ("措施", "方向", "打算", "整改", "努力", "改进", "举措", "下一步")),
+    ("problem", ("问题", "不足", "差距", "表现", "查摆")),
+)
+# Words section titles are made of; used only to cut a title that runs into body text.
+_TITLE_WORDS = (
+    "对照检查", "存在的", "存在", "主要", "突出", "具体", "查摆", "查找", "问题", "不足", "差距",
+    "表现", "原因", "分析", "产生", "剖析", "根源", "深层次", "今后", "努力", "方向", "整改",
+    "措施", "改进", "举措", "下一步", "打算", "情况", "的", "和", "及", "与",
+)  # fmt: skip
+_TITLE_ENDS = ("问题", "不足", "差距", "表现", "原因", "分析", "剖析", "根源", "方向", "措施",
+               "举措", "打算", "情况")  # fmt: skip
+_MAX_HEADING = 40
+
+
+@dataclass(frozen=True, slots=True)
+class _Start:
+    """Where a block begins, with what the heading told us."""
+
+    pos: int
+    heading: Span | None
+    section: SectionKind | None
+    heading_dimension: str | None
+
+
+def parse(text: str, scheme: Scheme) -> Document:
+    """Parse a normalised text. A text with no headings is one block."""
+    starts, headings = _block_starts(text, scheme)
+    blocks: list[Block] = []
+    sentences: list[Sentence] = []
+    for i, start in enumerate(starts):
+        end = starts[i + 1].pos if i + 1 < len(starts) else len(text)
+        block = _make_block(text, start, end)
+        if block is not None:
+            blocks.append(block)
+            sentences.extend(split_sentences(text, block.body.start, block.body.end))
+    return Document(text, tuple(blocks), tuple(sentences), tuple(headings))
+
+
+def section_of(title: str) -> SectionKind | None:
+    """Which part of the frame a section title names, if any."""
+    for kind, words in _SECTION_KEYWORDS:
+        if any(w in title for w in words):
+            return kind
+    return None
+
+
+def _block_starts(text: str, scheme: Scheme) -> tuple[list[_Start], list[Span]]:
+    starts = [_Start(0, None, None, None)]
+    headings: list[Span] = []
+    section: SectionKind | None = None
+    last_end = -1
+    for m in _MARKER.finditer(text):
+        if m.start() < last_end:
+            continue
+        heading = _heading_at(text, m.start(), scheme, after_heading=m.start() == last_end)
+        if heading is None:
+            continue
+        span, kind, dimension = heading
+        headings.append(span)
+        if kind is not None:
+            section = kind
+        starts.append(_Start(span.start, span, section, dimension))
+        last_end = span.end
+    return starts, headings
+
+
+def _heading_at(
+    text: str, pos: int, scheme: Scheme, *, after_heading: bool
+) -> tuple[Span, SectionKind | None, str | None] | None:
+    """A heading starting at `pos`, with the section it opens and the dimension it names."""
+    at_line_start = pos == 0 or text[pos - 1] == "\n"
+    if not (at_line_start or after_heading or text[pos - 1] in _BOUNDARY):
+        return None
+    if m := _L1.match(text, pos):
+        title = _section_title(text, m.end())
+        kind = section_of(title)
+        dimension = scheme.in_heading(title)
+        if dimension is not None and kind is None:
+            return Span(pos, m.end() + len(title)), None, dimension
+        if kind is not None and (at_line_start or dimension is None):
+            return Span(pos, m.end() + len(title)), kind, None
+        return None
+    if m := _L2.match(text, pos):
+        end = _heading_end(text, m.end())
+        return Span(pos, end), None, scheme.in_heading(text[m.end() : end])
+    return None
+
+
+def _section_title(text: str, pos: int) -> str:
+    """The title after 一、, cut where it runs into body text (二、原因分析针对上述问题，…)."""
+    run_end = pos
+    while run_end < len(text) and text[run_end] not in "，。：；！？\n（":
+        run_end += 1
+    run = text[pos:run_end]
+    follower = text[run_end] if run_end < len(text) else "\n"
+    if follower in "\n（。" and len(run) <= 25:
+        return run
+    cut = _title_prefix(run)
+    return cut if cut else run
+
+
+def _title_prefix(run: str) -> str:
+    """The longest prefix made of title words that ends on a word a title can end with."""
+    i, last_end = 0, 0
+    while i < len(run):
+        word = next((w for w in _TITLE_WORDS if run.startswith(w, i)), None)
+        if word is None:
+            break
+        i += len(word)
+        if word in _TITLE_ENDS:
+            last_end = i
+    return run[:last_end]
+
+
+def _heading_end(text: str, pos: int) -> int:
+    """End of a （一）… heading: through its first 。 or ： if that comes soon, else the marker."""
+    for i in range(pos, min(len(text), pos + _MAX_HEADING)):
+        if text[i] in "。：！？":
+            return i + 1
+        if text[i] == "\n":
+            return i
+    return pos
+
+
+def _make_block(text: str, start: _Start, end: int) -> Block | None:
+    body_start = start.heading.end if start.heading else start.pos
+    body = trim(text, body_start, end)
+    if body is None:
+        return None
+    heading_text = None
+    if start.heading is not None:
+        heading_text = text[start.heading.start : start.heading.end].strip()
+    return Block(
+        start=start.pos,
+        end=body.end,
+        section=start.section,
+        heading=start.heading,
+        heading_text=heading_text,
+        heading_dimension=start.heading_dimension,
+        body=body,
+        items=_items(text, body),
+    )
+
+
+def _items(text: str, body: Span) -> tuple[Item, ...]:
+    """一是…二是… items: a marker at the body's start or right after a sentence end."""
+    starts: list[tuple[int, str]] = []
+    for m in _ITEM.finditer(text, body.start, body.end):
+        p = m.start()
+        if p == body.start or text[p - 1] in "。！？；\n":
+            starts.append((p, m.group()))
+    items = []
+    for i, (p, label) in enumerate(starts):
+        stop = starts[i + 1][0] if i + 1 < len(starts) else body.end
+        span = trim(text, p, stop)
+        if span is not None:
+            items.append(Item(span.start, span.end, label))
+    return tuple(items)

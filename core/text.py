@@ -1,0 +1,193 @@
+"""Text normalisation and sentence/clause splitting.
+
+Drafts arrive pasted from Word, WeChat and PDFs: ASCII brackets next to Chinese, full-width
+spaces, page-width line breaks inside sentences, paywall markers. Everything downstream works on
+the normalised text, and every offset the engine reports refers to it.
+"""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from importlib import resources
+
+from core.models import Sentence, Span
+
+REDACTION = "*"
+
+_CJK = "\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff"
+# Chinese punctuation and CJK symbols, used to decide whether ASCII punctuation sits in Chinese.
+_CJK_PUNCT = "\u3000-\u303f\uff01-\uff0f\uff1a-\uff20\u2018-\u201f\u2026\u2014"
+_CJKISH = f"[{_CJK}{_CJK_PUNCT}]"
+
+_INVISIBLE = re.compile("[\u200b-\u200f\u202a-\u202e\u2060-\u2064\ufeff\u00ad]")
+_CONTROL = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
+_MARKER = re.compile(r"#{2,}\s*[A-Za-z_]{2,30}\s*#{2,}")
+_SPACES = "[ \t\u00a0\u2000-\u200a\u202f\u205f\u3000]"
+_SPACE_RUN = re.compile(f"{_SPACES}+")
+_SPACE_IN_CJK = re.compile(f"(?<={_CJKISH}){_SPACES}+|{_SPACES}+(?={_CJKISH})")
+_ASCII_PAREN = re.compile(r"[(（]([^()（）\n]{0,60})[)）]")
+_QUOTE_VARIANTS = str.maketrans({"〝": "“", "〞": "”", "＂": '"', "„": "“", "‟": "“"})
+_FULLWIDTH_ALNUM = {
+    **{0xFF10 + i: 0x30 + i for i in range(10)},
+    **{0xFF21 + i: 0x41 + i for i in range(26)},
+    **{0xFF41 + i: 0x61 + i for i in range(26)},
+}
+_PUNCT_TO_FULL = {",": "，", ";": "；", ":": "：", "?": "？", "!": "！"}
+_ASCII_PUNCT_NEAR_CJK = re.compile(f"(?<={_CJKISH})[,;:?!]|[,;:?!](?={_CJKISH})")
+_ASCII_PERIOD_AFTER_CJK = re.compile(f"(?<=[{_CJK}])\\.(?![0-9A-Za-z])")
+
+SENTENCE_END = "。！？"
+CLAUSE_BREAK = "，；："
+_CLOSERS = "”’）》」』】"
+_OPENERS = "“‘（《「『【"
+_LINE_END_OK = set(SENTENCE_END + "；：…" + _CLOSERS)
+# A line that starts like this begins a new unit, so a PDF break before it is a real break.
+_LIST_START = re.compile(
+    r"^(?:[一二三四五六七八九十]+[、是]|第[一二三四五六七八九十]+|（[一二三四五六七八九十0-9]+）"
+    r"|[0-9]+[.、．]|[①-⑳])"
+)
+# Characters a compare key keeps: letters, digits and CJK ideographs; never redactions.
+_FORMULA_BASE = 0xE000  # formulas become one private-use character each in compare keys
+_KEY_DROP = re.compile(f"[^0-9A-Za-z{_CJK}\ue000-\uf8ff]+")
+_ENUM_PREFIX = re.compile(r"^(?:（[一二三四五六七八九十]+）|[一二三四五六七八九十]+[、是])")
+
+
+def normalize(raw: str) -> str:
+    """Return the canonical form of a pasted or loaded text (idempotent)."""
+    text = raw.replace("\r\n", "\n").replace("\r", "\n")
+    text = _INVISIBLE.sub("", text)
+    text = _CONTROL.sub("", text)
+    text = text.replace("\u2028", "\n").replace("\u2029", "\n")
+    text = _MARKER.sub("", text)
+    text = text.translate(_FULLWIDTH_ALNUM).translate(_QUOTE_VARIANTS)
+    lines = [_normalize_line(line) for line in text.split("\n")]
+    return "\n".join(_join_broken_lines([line for line in lines if line]))
+
+
+def _normalize_line(line: str) -> str:
+    line = _SPACE_IN_CJK.sub("", _SPACE_RUN.sub(" ", line).strip())
+    line = _ASCII_PAREN.sub(_widen_paren, line)
+    line = _ASCII_PUNCT_NEAR_CJK.sub(lambda m: _PUNCT_TO_FULL[m.group()], line)
+    line = _ASCII_PERIOD_AFTER_CJK.sub("。", line)
+    # Widened brackets and quotes are Chinese punctuation now, so spaces beside them go too.
+    return _SPACE_IN_CJK.sub("", _pair_ascii_quotes(line))
+
+
+def _widen_paren(match: re.Match[str]) -> str:
+    inner = match.group(1)
+    # Keep ASCII brackets around Latin text such as (PDF) or (v2); widen the Chinese ones.
+    if re.search(f"[{_CJK}]", inner) or re.fullmatch(r"[0-9]{1,3}", inner):
+        return f"（{inner}）"
+    return f"({inner})"
+
+
+def _pair_ascii_quotes(line: str) -> str:
+    if '"' not in line or not re.search(f"[{_CJK}]", line):
+        return line
+    parts = line.split('"')
+    if len(parts) % 2 == 0:  # unmatched quote: leave it for a typo check to report
+        return line
+    out = [parts[0]]
+    for i, part in enumerate(parts[1:]):
+        out.append("“" if i % 2 == 0 else "”")
+        out.append(part)
+    return "".join(out)
+
+
+def _join_broken_lines(lines: list[str]) -> list[str]:
+    """Join lines that a PDF broke at page width inside a sentence."""
+    joined: list[str] = []
+    for line in lines:
+        if joined and _continues(joined[-1], line):
+            joined[-1] += line
+        else:
+            joined.append(line)
+    return joined
+
+
+def _continues(previous: str, line: str) -> bool:
+    if previous[-1] in _LINE_END_OK or _LIST_START.match(line):
+        return False
+    if _LIST_START.match(previous) and len(previous) < 30:
+        return False  # a heading such as 一、存在的问题
+    # Prose broken mid-sentence carries clause punctuation; a bare title line does not.
+    return len(previous) >= 20 and any(ch in previous for ch in "，、；")
+
+
+def split_sentences(text: str, start: int = 0, end: int | None = None) -> tuple[Sentence, ...]:
+    """Split text[start:end] into sentences with clause spans; whitespace-only pieces dropped."""
+    stop = len(text) if end is None else end
+    sentences: list[Sentence] = []
+    begin = start
+    i = start
+    while i < stop:
+        ch = text[i]
+        if ch == "\n" or ch in SENTENCE_END:
+            j = i + 1
+            while j < stop and text[j] in _CLOSERS:
+                j += 1
+            _add_sentence(text, begin, j, sentences)
+            begin = i = j
+            continue
+        i += 1
+    _add_sentence(text, begin, stop, sentences)
+    return tuple(sentences)
+
+
+def _add_sentence(text: str, start: int, end: int, out: list[Sentence]) -> None:
+    span = trim(text, start, end)
+    if span is None:
+        return
+    out.append(Sentence(span.start, span.end, _split_clauses(text, span.start, span.end)))
+
+
+def _split_clauses(text: str, start: int, end: int) -> tuple[Span, ...]:
+    clauses: list[Span] = []
+    begin = start
+    for i in range(start, end):
+        if text[i] in CLAUSE_BREAK:
+            if (span := trim(text, begin, i)) is not None:
+                clauses.append(span)
+            begin = i + 1
+    if (span := trim(text, begin, end)) is not None:
+        clauses.append(span)
+    return tuple(clauses)
+
+
+def trim(text: str, start: int, end: int) -> Span | None:
+    """Shrink [start, end) past surrounding whitespace and punctuation; None if nothing is left."""
+    while start < end and not _is_content(text[start]) and text[start] not in _OPENERS:
+        start += 1
+    while end > start and not _is_content(text[end - 1]) and text[end - 1] not in _CLOSERS + "。！？":
+        end -= 1
+    if not any(_is_content(c) for c in text[start:end]):
+        return None
+    return Span(start, end)
+
+
+def _is_content(ch: str) -> bool:
+    return ch == REDACTION or ch.isalnum() or unicodedata.category(ch).startswith(("L", "N"))
+
+
+def _load_formulas() -> tuple[re.Pattern[str], dict[str, str]]:
+    raw = resources.files("core").joinpath("data/formulas.txt").read_text(encoding="utf-8")
+    words = [w.strip() for w in raw.splitlines() if w.strip() and not w.startswith("#")]
+    words.sort(key=len, reverse=True)
+    codes = {w: chr(_FORMULA_BASE + i) for i, w in enumerate(words)}
+    return re.compile("|".join(map(re.escape, words))), codes
+
+
+_FORMULA, _FORMULA_CODES = _load_formulas()
+
+
+def compare_key(fragment: str) -> str:
+    """What near-duplicate matching compares: letters, digits and ideographs, with each of
+    the genre's set formulas (习近平新时代中国特色社会主义思想 …) folded into one character."""
+    folded = _FORMULA.sub(lambda m: _FORMULA_CODES[m.group()], _ENUM_PREFIX.sub("", fragment))
+    return _KEY_DROP.sub("", folded)
+
+
+def counted_chars(fragment: str) -> int:
+    """Characters that count towards a duplicate share: not whitespace, not redactions."""
+    return sum(1 for c in fragment if not c.isspace() and c != REDACTION)
