@@ -172,8 +172,8 @@ def _is_content(ch: str) -> bool:
 
 def _load_formulas() -> tuple[re.Pattern[str], dict[str, str]]:
     raw = resources.files("core").joinpath("data/formulas.txt").read_text(encoding="utf-8")
-    words = [w.strip() for w in raw.splitlines() if w.strip() and not w.startswith("#")]
-    words.sort(key=len, reverse=True)
+    lines = [w.strip() for w in raw.splitlines() if w.strip() and not w.startswith("#")]
+    words = sorted({_KEY_DROP.sub("", w) for w in lines}, key=lambda w: (-len(w), w))
     codes = {w: chr(_FORMULA_BASE + i) for i, w in enumerate(words)}
     return re.compile("|".join(map(re.escape, words))), codes
 
@@ -184,8 +184,8 @@ _FORMULA, _FORMULA_CODES = _load_formulas()
 def compare_key(fragment: str) -> str:
     """What near-duplicate matching compares: letters, digits and ideographs, with each of
     the genre's set formulas (习近平新时代中国特色社会主义思想 …) folded into one character."""
-    folded = _FORMULA.sub(lambda m: _FORMULA_CODES[m.group()], _ENUM_PREFIX.sub("", fragment))
-    return _KEY_DROP.sub("", folded)
+    bare = _KEY_DROP.sub("", _ENUM_PREFIX.sub("", fragment))
+    return _FORMULA.sub(lambda m: _FORMULA_CODES[m.group()], bare)
 
 
 def counted_chars(fragment: str) -> int:

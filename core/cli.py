@@ -1,0 +1,138 @@
+"""The `draft-review` command line: review a draft, show corpus examples, corpus statistics.
+
+Bad input (a missing, unreadable or binary file, empty text, an unknown dimension) is one clear
+line on stderr and exit code 2, never a traceback.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import sys
+from collections.abc import Sequence
+from pathlib import Path
+from typing import NoReturn, TextIO
+
+from core.corpus import Corpus, CorpusError, load_corpus
+from core.reading import DraftInputError, decode_text, read_draft
+from core.review import review
+from core.schemes import UnknownDimensionError
+from core.terminal import Style, render_examples, render_review, render_stats
+from core.tokens import Tokenizer
+
+EXIT_USAGE = 2
+MAX_DRAFT_BYTES = 20 * 1024 * 1024
+
+
+class UsageError(Exception):
+    """A problem with what the user asked for; its message is printed as it is."""
+
+
+class _Parser(argparse.ArgumentParser):
+    def error(self, message: str) -> NoReturn:
+        # One line, in Chinese, instead of argparse's usage block.
+        self.exit(EXIT_USAGE, f"draft-review：参数有误（{message}），用 draft-review --help 查看用法\n")
+
+
+def _parser() -> argparse.ArgumentParser:
+    parser = _Parser(prog="draft-review", description="材料审阅助手：对照检查材料的查重与维度评分")
+    sub = parser.add_subparsers(dest="command", required=True, parser_class=_Parser)
+    rev = sub.add_parser("review", help="审阅一份材料（.txt / .docx，或 - 表示标准输入）")
+    rev.add_argument("path", nargs="?", default="-", help="材料文件；省略或 - 表示从标准输入读取")
+    rev.add_argument("--json", action="store_true", help="输出 JSON")
+    _common(rev)
+    ex = sub.add_parser("examples", help="某一维度的语料示例")
+    ex.add_argument("dimension", help="维度名称，如 廉洁自律")
+    ex.add_argument("-n", type=int, default=3, help="条数（默认 3）")
+    _common(ex)
+    corpus = sub.add_parser("corpus", help="语料库管理")
+    corpus_sub = corpus.add_subparsers(dest="corpus_command", required=True, parser_class=_Parser)
+    _common(corpus_sub.add_parser("stats", help="语料库统计"))
+    return parser
+
+
+def _common(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument("--corpus", type=Path, default=None, help="语料目录（默认 seeds/）")
+    parser.add_argument("--color", choices=("auto", "always", "never"), default="auto")
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    args = _parser().parse_args(argv)
+    try:
+        return _run(args, sys.stdout)
+    except (UsageError, DraftInputError, CorpusError, UnknownDimensionError) as exc:
+        print(f"draft-review：{exc}", file=sys.stderr)
+        return EXIT_USAGE
+    except KeyboardInterrupt:
+        return 130
+
+
+def _run(args: argparse.Namespace, out: TextIO) -> int:
+    style = Style.colour(_colour_wanted(args.color, out))
+    if args.command == "review":
+        text = _read_input(args.path)
+        result = review(text, _corpus(args.corpus))
+        if args.json:
+            json.dump(result.to_dict(), out, ensure_ascii=False, indent=2)
+            out.write("\n")
+        else:
+            out.write(render_review(result, style))
+        return 0
+    corpus = _corpus(args.corpus)
+    if args.command == "examples":
+        if args.n < 1:
+            raise UsageError("-n 须为正整数")
+        name = corpus.scheme.resolve(args.dimension).name
+        out.write(render_examples(name, corpus.examples(name, args.n), style))
+        return 0
+    out.write(render_stats(str(_corpus_dir(args.corpus)), corpus.stats(), style))
+    return 0
+
+
+def _read_input(path: str) -> str:
+    if path == "-":
+        if sys.stdin is None or sys.stdin.isatty():
+            raise UsageError("请给出材料文件路径，或通过管道从标准输入传入文本")
+        text = decode_text(sys.stdin.buffer.read(MAX_DRAFT_BYTES + 1))
+    else:
+        file = Path(path)
+        if file.is_file() and file.stat().st_size > MAX_DRAFT_BYTES:
+            raise UsageError(f"文件过大（超过 {MAX_DRAFT_BYTES // 1024 // 1024} MB）：{path}")
+        text = read_draft(file)
+    if len(text.encode("utf-8")) > MAX_DRAFT_BYTES:
+        raise UsageError(f"文本过大（超过 {MAX_DRAFT_BYTES // 1024 // 1024} MB）")
+    if not text.strip():
+        raise UsageError("材料内容为空，请提供需要审阅的文字")
+    return text
+
+
+def _corpus_dir(given: Path | None) -> Path:
+    """--corpus, else $CORPUS_DIR, else ./seeds, else the seeds shipped beside the package."""
+    if given is not None:
+        return given
+    if env := os.environ.get("CORPUS_DIR"):
+        return Path(env)
+    local = Path("seeds")
+    if local.is_dir():
+        return local
+    return Path(__file__).resolve().parent.parent / "seeds"
+
+
+def _corpus(given: Path | None) -> Corpus:
+    return load_corpus(_corpus_dir(given), tokenizer=Tokenizer(cache_dir=_cache_dir()))
+
+
+def _cache_dir() -> Path:
+    base = os.environ.get("XDG_CACHE_HOME") or Path.home() / ".cache"
+    return Path(base) / "draft-review"
+
+
+def _colour_wanted(choice: str, out: TextIO) -> bool:
+    if choice != "auto":
+        return choice == "always"
+    return out.isatty() and "NO_COLOR" not in os.environ
+
+
+if __name__ == "__main__":
+    sys.exit(main())
