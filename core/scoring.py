@@ -12,6 +12,7 @@ import re
 from collections import Counter, defaultdict
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
+from importlib import resources
 
 from core.models import DimensionScore, Passage
 from core.schemes import Scheme
@@ -20,7 +21,7 @@ from core.tokens import Tokenizer
 LEARNED_SHARE = 0.6  # learned words count a little less than reviewed lexicon phrases
 SATURATION = 6.0  # raw evidence at which a score reaches 63; 12 → 86; 18 → 95
 TYPICAL_ITEM_CHARS = 300
-MIN_TOP_EVIDENCE = 1.5  # below this the text is not about any dimension
+MIN_TOP_EVIDENCE = 2.0  # below this the text is not about any dimension
 EVIDENCE_SHOWN = 6
 OPENING_BOOST = 2.0  # the opening sentence counts three times in all
 _OPENING = re.compile(r"[^。！？\n]{2,80}[。！？]")
@@ -28,6 +29,14 @@ _SMOOTHING = 0.5
 _MAX_LEARNED_WEIGHT = 2.5
 _MIN_LEARNED_WEIGHT = 0.7  # weaker associations are noise at the corpus sizes we start with
 _MIN_DOCUMENTS = 2
+
+
+def _load_stopwords() -> frozenset[str]:
+    raw = resources.files("core").joinpath("data/stopwords.txt").read_text(encoding="utf-8")
+    return frozenset(w for line in raw.splitlines() if not line.startswith("#") for w in line.split())
+
+
+_STOPWORDS = _load_stopwords()
 
 
 @dataclass(frozen=True, slots=True, eq=False)
@@ -79,7 +88,7 @@ def _learn_weights(
     for passage in passages:
         d = names.index(str(passage.dimension))
         sizes[d] += 1
-        for word in set(tokenizer.words(passage.text)):
+        for word in set(tokenizer.words(passage.text)) - _STOPWORDS:
             counts[word][d] += 1
             documents[word][d].add(passage.document)
     total = sum(sizes)

@@ -125,7 +125,7 @@ def split_sentences(text: str, start: int = 0, end: int | None = None) -> tuple[
         ch = text[i]
         if ch == "\n" or ch in SENTENCE_END:
             j = i + 1
-            while j < stop and text[j] in _CLOSERS:
+            while ch != "\n" and j < stop and text[j] in _CLOSERS:  # 。” belongs to the sentence
                 j += 1
             _add_sentence(text, begin, j, sentences)
             begin = i = j

@@ -1,0 +1,136 @@
+"""Near-duplicate matching: edited copies are found, unrelated text is not."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+
+from core import Corpus, review
+from core.index import NgramIndex
+from core.matching import MIN_KEY_CHARS, THRESHOLD, similarity
+
+DATA = Path(__file__).parent / "data"
+SOURCE = "000_4429b7620e03c467.txt"
+# A sentence of seed 000 with five comma-separated clauses.
+ORIGINAL = "班子成员思想不够解放，工作按部就班、因循守旧、求稳怕变。"
+LONG = "对解决制约事业改革发展的瓶颈问题办法不多，思维方式上还习惯于凭经验考虑问题，对工作改革思考不深，主动思考、主动改革、主动改进的意识还不够强烈。"
+
+
+def _only_match(corpus: Corpus, draft: str):
+    result = review(draft, corpus)
+    assert len(result.matches) == 1, result.matches
+    match = result.matches[0]
+    return result, match
+
+
+def test_verbatim_copy_is_found_with_source_and_span(corpus: Corpus) -> None:
+    draft = f"今年我们查找了一些问题。{LONG}我会认真整改。"
+    result, match = _only_match(corpus, draft)
+    assert result.text[match.start : match.end] == LONG
+    assert match.source == SOURCE
+    assert match.score == 100.0
+    assert LONG in match.source_text
+
+
+@pytest.mark.parametrize(
+    "edited",
+    [
+        LONG.replace("瓶颈问题", "瓶颈难题").replace("凭经验", "靠经验"),  # characters changed
+        LONG.replace("思维方式上", "思维方式上也"),  # inserted
+        LONG.replace("还不够强烈", "不够强烈"),  # deleted
+    ],
+)
+def test_lightly_edited_copies_are_found(corpus: Corpus, edited: str) -> None:
+    _, match = _only_match(corpus, edited)
+    assert match.source == SOURCE
+    assert THRESHOLD <= match.score < 100
+
+
+def test_reordered_clauses_are_found(corpus: Corpus) -> None:
+    clauses = LONG.rstrip("。").split("，")
+    reordered = "，".join([clauses[2], clauses[0], clauses[3], clauses[1]]) + "。"
+    _, match = _only_match(corpus, reordered)
+    assert match.source == SOURCE
+    assert match.score >= 90
+
+
+def test_a_clause_lifted_into_new_text_is_found_as_that_clause(corpus: Corpus) -> None:
+    lifted = "思维方式上还习惯于凭经验考虑问题"
+    draft = f"今年三月牵头推进老旧小区改造时，我{lifted}，没有提前征求住户意见，导致两个小区返工。"
+    result, match = _only_match(corpus, draft)
+    assert match.kind == "clause"
+    assert lifted in result.text[match.start : match.end]
+    assert match.end - match.start < 25  # the clause, not the whole new sentence
+    assert match.source == SOURCE
+
+
+def test_unrelated_and_original_text_has_no_matches(corpus: Corpus) -> None:
+    paragraphs = json.loads((DATA / "dimension_paragraphs.json").read_text(encoding="utf-8"))
+    for texts in paragraphs.values():
+        for text in texts:
+            assert review(text, corpus).matches == (), text
+
+
+def test_headings_and_stock_one_liners_are_not_reported(corpus: Corpus) -> None:
+    draft = "现将对照检查情况汇报如下：\n一、存在的问题\n（一）“理论学习”方面。\n二、原因分析\n三、整改措施和努力方向"
+    result = review(draft, corpus)
+    assert result.matches == ()
+    assert result.duplicate_ratio == 0.0
+
+
+def test_duplicate_ratio_counts_copied_characters_but_never_redactions(corpus: Corpus) -> None:
+    copied = "坚持把全面从严治党、党风廉政建设牢牢抓在手上、扛在肩上，把责任压力传导到位。"
+    plain = review(copied, corpus)
+    assert plain.duplicate_ratio == 1.0
+    redacted = review("****" + copied, corpus)
+    assert redacted.duplicate_ratio == 1.0  # the redaction is neither copied nor original text
+    half = review(copied + "我在今年九月的专项检查中发现三个部门台账造假，却只做了口头批评。", corpus)
+    assert 0.4 < half.duplicate_ratio < 0.7
+
+
+def test_matches_are_ordered_and_disjoint(corpus: Corpus, sample_draft: str) -> None:
+    result = review(sample_draft, corpus)
+    spans = [(m.start, m.end) for m in result.matches]
+    assert spans == sorted(spans)
+    assert all(a[1] <= b[0] for a, b in zip(spans, spans[1:]))
+
+
+def _corpus_sentences(corpus: Corpus) -> list[str]:
+    return [s.text for s in corpus.index.sentences]
+
+
+@settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(data=st.data())
+def test_a_verbatim_corpus_sentence_matches_itself(corpus: Corpus, data: st.DataObject) -> None:
+    sentences = [
+        s for s in _corpus_sentences(corpus)
+        if len(s) >= 2 * MIN_KEY_CHARS and "*" not in s
+    ]
+    sentence = data.draw(st.sampled_from(sentences))
+    result = review(sentence, corpus)
+    assert result.matches, sentence
+    assert result.matches[0].score >= 99
+
+
+def test_index_candidates_agree_with_an_exhaustive_scan(corpus: Corpus) -> None:
+    """Whatever a scan of every unit finds above the threshold, the index also offers."""
+    index = corpus.index.ngrams
+    keys = index.keys
+    queries = [keys[i] for i in range(0, len(keys), 7)]
+    for query in queries:
+        exhaustive = {i for i, k in enumerate(keys) if similarity(query, k) >= THRESHOLD}
+        offered = set(index.candidates(query, limit=len(keys)).tolist())
+        assert exhaustive <= offered, query
+
+
+def test_ngram_index_on_its_own() -> None:
+    index = NgramIndex.build(("学习不够深入", "作风不够扎实", "廉洁 自律"))
+    assert index.candidates("学习不深入").tolist()[0] == 0
+    assert index.candidates("").tolist() == []
+    assert NgramIndex.build(()).candidates("学习").tolist() == []
+    # a space separates clauses: 洁自 is not a bigram of the third key
+    assert 2 not in index.candidates("洁自").tolist()

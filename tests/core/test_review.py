@@ -1,0 +1,87 @@
+"""The entry point and its JSON contract."""
+
+from __future__ import annotations
+
+import json
+
+import pytest
+
+import core
+from core import Corpus, review
+
+CONTRACT_KEYS = {"text", "scores", "dimension", "blocks", "matches", "duplicate_ratio"}
+BLOCK_KEYS = {"start", "end", "section", "heading_dimension", "dimension", "scores", "evidence"}
+MATCH_KEYS = {"start", "end", "score", "source", "source_text"}
+
+
+def test_public_api_is_pinned() -> None:
+    assert {"load_corpus", "review", "Review", "Corpus"} <= set(core.__all__)
+    for name in core.__all__:
+        assert hasattr(core, name)
+
+
+def test_json_contract(corpus: Corpus, sample_draft: str) -> None:
+    data = json.loads(json.dumps(review(sample_draft, corpus).to_dict(), ensure_ascii=False))
+    assert CONTRACT_KEYS <= set(data)
+    assert set(data["scores"]) == set(corpus.scheme.names)
+    assert data["dimension"] in corpus.scheme.names
+    text = data["text"]
+    for block in data["blocks"]:
+        assert BLOCK_KEYS <= set(block)
+        assert block["section"] in {"problem", "cause", "measure", None}
+        assert 0 <= block["start"] < block["end"] <= len(text)
+    for match in data["matches"]:
+        assert MATCH_KEYS <= set(match)
+        assert 0 <= match["start"] < match["end"] <= len(text)
+        assert 0 <= match["score"] <= 100
+    assert 0.0 <= data["duplicate_ratio"] <= 1.0
+
+
+def test_offsets_refer_to_the_normalised_text(corpus: Corpus) -> None:
+    raw = "（一)理论学习方面.\u3000一是学习不够系统,往往以会代学。"
+    result = review(raw, corpus)
+    assert result.text == "（一）理论学习方面。一是学习不够系统，往往以会代学。"
+    block = result.blocks[0]
+    assert result.text[block.start : block.end] == result.text
+
+
+# The planted copies listed in examples/README.md: (draft fragment, source document).
+PLANTED = [
+    ("以民为本、执政为民的理念", "000_4429b7620e03c467.txt"),
+    ("工作上习惯于抓小放大", "001_600840ff22d7da34.txt"),
+    ("习惯于坐在办公室，闭门造车", "003_bd559e0d7dd58c1e.txt"),
+    ("对严格遵守纪律的要求认识不够深刻", "002_edabf4a0fb341e20.txt"),
+    ("整合政策资源打好资金组合拳的能力还有待提升", "004_1ba1f5e5e2bd770c.txt"),
+]
+
+
+@pytest.mark.parametrize(("fragment", "source"), PLANTED)
+def test_sample_draft_planted_copies_are_found(corpus: Corpus, sample_draft: str, fragment: str, source: str) -> None:
+    result = review(sample_draft, corpus)
+    hits = [m for m in result.matches if fragment in result.text[m.start : m.end]]
+    assert len(hits) == 1
+    assert hits[0].source == source
+
+
+def test_sample_draft_has_no_other_matches(corpus: Corpus, sample_draft: str) -> None:
+    assert len(review(sample_draft, corpus).matches) == len(PLANTED)
+
+
+def test_sample_draft_blocks_carry_their_dimensions(corpus: Corpus, sample_draft: str) -> None:
+    problems = [b for b in review(sample_draft, corpus).blocks if b.section == "problem"]
+    assert [b.heading_dimension for b in problems] == list(corpus.scheme.names)
+    assert [b.dimension for b in problems] == list(corpus.scheme.names)
+
+
+def test_examples_come_from_several_documents(corpus: Corpus) -> None:
+    examples = corpus.examples("廉洁自律", 3)
+    assert len(examples) == 3
+    assert len({p.document for p in examples}) == 3
+    assert all(p.dimension == "廉洁自律" and p.section == "problem" for p in examples)
+    assert corpus.examples("廉洁自律", 1000)[-1].dimension == "廉洁自律"
+
+
+def test_unknown_dimension_suggests_the_closest(corpus: Corpus) -> None:
+    with pytest.raises(core.UnknownDimensionError) as info:
+        corpus.examples("廉洁")
+    assert info.value.suggestion == "廉洁自律"
