@@ -1,8 +1,8 @@
 """draft-review's review engine: pure, deterministic, no chat layer and no database.
 
-    from core import load_corpus, review
-    corpus = load_corpus("seeds")
-    result = review(text, corpus)      # a frozen Review; result.to_dict() is the JSON contract
+from core import load_corpus, review
+corpus = load_corpus("seeds")
+result = review(text, corpus)      # a frozen Review; result.to_dict() is the JSON contract
 """
 
 from core.corpus import Corpus, CorpusError, build_corpus, load_corpus

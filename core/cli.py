@@ -32,7 +32,9 @@ class UsageError(Exception):
 class _Parser(argparse.ArgumentParser):
     def error(self, message: str) -> NoReturn:
         # One line, in Chinese, instead of argparse's usage block.
-        self.exit(EXIT_USAGE, f"draft-review：参数有误（{message}），用 draft-review --help 查看用法\n")
+        self.exit(
+            EXIT_USAGE, f"draft-review：参数有误（{message}），用 draft-review --help 查看用法\n"
+        )
 
 
 def _parser() -> argparse.ArgumentParser:

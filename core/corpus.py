@@ -96,7 +96,9 @@ def build_corpus(
     for name, raw in named_texts:
         names.append(name)
         documents.append(parse(normalize(raw), scheme))
-    passages = [p for name, doc in zip(names, documents, strict=True) for p in passages_of(name, doc)]
+    passages = [
+        p for name, doc in zip(names, documents, strict=True) for p in passages_of(name, doc)
+    ]
     model = learn(
         passages,
         scheme,

@@ -101,4 +101,5 @@ class NgramIndex:
         if len(ids) > limit:
             top = np.argpartition(-counts, limit - 1)[:limit]
             ids, counts = ids[top], counts[top]
-        return ids[np.argsort(-counts, kind="stable")].astype(np.int32)
+        ordered: npt.NDArray[np.int32] = ids[np.argsort(-counts, kind="stable")].astype(np.int32)
+        return ordered

@@ -170,9 +170,7 @@ def _match(
     )
 
 
-def _merge_adjacent(
-    text: str, found: list[tuple[Match, int]], index: MatchIndex
-) -> list[Match]:
+def _merge_adjacent(text: str, found: list[tuple[Match, int]], index: MatchIndex) -> list[Match]:
     """Neighbouring clause matches from one source sentence become one match."""
     merged: list[tuple[Match, int]] = []
     for match, unit in found:
@@ -181,7 +179,9 @@ def _merge_adjacent(
             weight_a, weight_b = prev.end - prev.start, match.end - match.start
             score = (prev.score * weight_a + match.score * weight_b) / (weight_a + weight_b)
             merged[-1] = (
-                Match(prev.start, match.end, round(score, 1), prev.source, prev.source_text, "clause"),
+                Match(
+                    prev.start, match.end, round(score, 1), prev.source, prev.source_text, "clause"
+                ),
                 unit,
             )
         else:
@@ -189,9 +189,7 @@ def _merge_adjacent(
     return [m for m, _ in merged]
 
 
-def _joinable(
-    text: str, a: tuple[Match, int], b: tuple[Match, int], index: MatchIndex
-) -> bool:
+def _joinable(text: str, a: tuple[Match, int], b: tuple[Match, int], index: MatchIndex) -> bool:
     if a[0].kind != "clause" or b[0].kind != "clause":
         return False
     same_source = index.unit_sentence[a[1]] == index.unit_sentence[b[1]]

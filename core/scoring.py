@@ -33,7 +33,9 @@ _MIN_DOCUMENTS = 2
 
 def _load_stopwords() -> frozenset[str]:
     raw = resources.files("core").joinpath("data/stopwords.txt").read_text(encoding="utf-8")
-    return frozenset(w for line in raw.splitlines() if not line.startswith("#") for w in line.split())
+    return frozenset(
+        w for line in raw.splitlines() if not line.startswith("#") for w in line.split()
+    )
 
 
 _STOPWORDS = _load_stopwords()
@@ -133,9 +135,9 @@ def _collect(model: DimensionModel, text: str, found: list[dict[str, float]], sh
                 _add(found, term, weights, count, share)
     if model.use_learned and model.learned:
         for word, count in Counter(model.tokenizer.words(text)).items():
-            weights = model.learned.get(word)
-            if weights is not None:
-                _add(found, word, weights, count, share * LEARNED_SHARE)
+            learned = model.learned.get(word)
+            if learned is not None:
+                _add(found, word, learned, count, share * LEARNED_SHARE)
 
 
 def _add(

@@ -8,7 +8,12 @@ from core.corpus import CorpusStats
 from core.models import BlockReview, DimensionScore, Match, Passage, Review
 
 BAR_WIDTH = 20
-_SECTION_NAMES = {"problem": "存在的问题", "cause": "原因分析", "measure": "整改措施", None: "未分节"}
+_SECTION_NAMES = {
+    "problem": "存在的问题",
+    "cause": "原因分析",
+    "measure": "整改措施",
+    None: "未分节",
+}
 
 
 @dataclass(frozen=True, slots=True)
@@ -95,7 +100,9 @@ def _sources(matches: tuple[Match, ...], style: Style) -> str:
         kind = "整句" if m.kind == "sentence" else "分句"
         lines.append(f"  [{n}] {kind}相似度 {m.score:.1f} · 来源：{m.source}")
         lines.append(f"      {style.dim}来源原文：{m.source_text}{style.reset}")
-    lines.append("  建议：以上表述与已有材料高度近似，请结合本人本单位的具体事例重写，避免照搬照抄。")
+    lines.append(
+        "  建议：以上表述与已有材料高度近似，请结合本人本单位的具体事例重写，避免照搬照抄。"
+    )
     return "\n".join(lines)
 
 

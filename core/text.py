@@ -159,7 +159,9 @@ def trim(text: str, start: int, end: int) -> Span | None:
     """Shrink [start, end) past surrounding whitespace and punctuation; None if nothing is left."""
     while start < end and not _is_content(text[start]) and text[start] not in _OPENERS:
         start += 1
-    while end > start and not _is_content(text[end - 1]) and text[end - 1] not in _CLOSERS + "。！？":
+    while (
+        end > start and not _is_content(text[end - 1]) and text[end - 1] not in _CLOSERS + "。！？"
+    ):
         end -= 1
     if not any(_is_content(c) for c in text[start:end]):
         return None

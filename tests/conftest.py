@@ -16,7 +16,9 @@ _ENV_READ_BY_THE_PRODUCT = ("CORPUS_DIR", "NO_COLOR", "XDG_CACHE_HOME")
 
 
 @pytest.fixture(autouse=True)
-def clean_environment(monkeypatch: pytest.MonkeyPatch, tmp_path_factory: pytest.TempPathFactory) -> Iterator[None]:
+def clean_environment(
+    monkeypatch: pytest.MonkeyPatch, tmp_path_factory: pytest.TempPathFactory
+) -> Iterator[None]:
     """No test depends on the developer's environment; caches go to a temporary folder."""
     for name in _ENV_READ_BY_THE_PRODUCT:
         monkeypatch.delenv(name, raising=False)

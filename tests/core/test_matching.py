@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import itertools
 import json
 from pathlib import Path
 
@@ -88,7 +89,9 @@ def test_duplicate_ratio_counts_copied_characters_but_never_redactions(corpus: C
     assert plain.duplicate_ratio == 1.0
     redacted = review("****" + copied, corpus)
     assert redacted.duplicate_ratio == 1.0  # the redaction is neither copied nor original text
-    half = review(copied + "我在今年九月的专项检查中发现三个部门台账造假，却只做了口头批评。", corpus)
+    half = review(
+        copied + "我在今年九月的专项检查中发现三个部门台账造假，却只做了口头批评。", corpus
+    )
     assert 0.4 < half.duplicate_ratio < 0.7
 
 
@@ -96,19 +99,20 @@ def test_matches_are_ordered_and_disjoint(corpus: Corpus, sample_draft: str) -> 
     result = review(sample_draft, corpus)
     spans = [(m.start, m.end) for m in result.matches]
     assert spans == sorted(spans)
-    assert all(a[1] <= b[0] for a, b in zip(spans, spans[1:]))
+    assert all(a[1] <= b[0] for a, b in itertools.pairwise(spans))
 
 
 def _corpus_sentences(corpus: Corpus) -> list[str]:
     return [s.text for s in corpus.index.sentences]
 
 
-@settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@settings(
+    max_examples=60, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture]
+)
 @given(data=st.data())
 def test_a_verbatim_corpus_sentence_matches_itself(corpus: Corpus, data: st.DataObject) -> None:
     sentences = [
-        s for s in _corpus_sentences(corpus)
-        if len(s) >= 2 * MIN_KEY_CHARS and "*" not in s
+        s for s in _corpus_sentences(corpus) if len(s) >= 2 * MIN_KEY_CHARS and "*" not in s
     ]
     sentence = data.draw(st.sampled_from(sentences))
     result = review(sentence, corpus)

@@ -22,16 +22,16 @@ def test_public_api_is_pinned() -> None:
 
 def test_json_contract(corpus: Corpus, sample_draft: str) -> None:
     data = json.loads(json.dumps(review(sample_draft, corpus).to_dict(), ensure_ascii=False))
-    assert CONTRACT_KEYS <= set(data)
+    assert set(data) >= CONTRACT_KEYS
     assert set(data["scores"]) == set(corpus.scheme.names)
     assert data["dimension"] in corpus.scheme.names
     text = data["text"]
     for block in data["blocks"]:
-        assert BLOCK_KEYS <= set(block)
+        assert set(block) >= BLOCK_KEYS
         assert block["section"] in {"problem", "cause", "measure", None}
         assert 0 <= block["start"] < block["end"] <= len(text)
     for match in data["matches"]:
-        assert MATCH_KEYS <= set(match)
+        assert set(match) >= MATCH_KEYS
         assert 0 <= match["start"] < match["end"] <= len(text)
         assert 0 <= match["score"] <= 100
     assert 0.0 <= data["duplicate_ratio"] <= 1.0
@@ -56,7 +56,9 @@ PLANTED = [
 
 
 @pytest.mark.parametrize(("fragment", "source"), PLANTED)
-def test_sample_draft_planted_copies_are_found(corpus: Corpus, sample_draft: str, fragment: str, source: str) -> None:
+def test_sample_draft_planted_copies_are_found(
+    corpus: Corpus, sample_draft: str, fragment: str, source: str
+) -> None:
     result = review(sample_draft, corpus)
     hits = [m for m in result.matches if fragment in result.text[m.start : m.end]]
     assert len(hits) == 1

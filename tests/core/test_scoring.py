@@ -14,11 +14,17 @@ from core.scoring import score
 
 DATA = Path(__file__).parent / "data"
 PARAGRAPHS = json.loads((DATA / "dimension_paragraphs.json").read_text(encoding="utf-8"))
-LABELLED = [(dim, text) for dim, texts in PARAGRAPHS.items() if dim != "unrelated" for text in texts]
+LABELLED = [
+    (dim, text) for dim, texts in PARAGRAPHS.items() if dim != "unrelated" for text in texts
+]
 
 
-@pytest.mark.parametrize(("dimension", "text"), LABELLED, ids=[f"{d}{i % 5}" for i, (d, _) in enumerate(LABELLED)])
-def test_paragraphs_without_headings_get_their_dimension(corpus: Corpus, dimension: str, text: str) -> None:
+@pytest.mark.parametrize(
+    ("dimension", "text"), LABELLED, ids=[f"{d}{i % 5}" for i, (d, _) in enumerate(LABELLED)]
+)
+def test_paragraphs_without_headings_get_their_dimension(
+    corpus: Corpus, dimension: str, text: str
+) -> None:
     result = review(text, corpus)
     assert result.dimension == dimension
     top = next(s for s in result.scores if s.dimension == dimension)
@@ -52,13 +58,24 @@ def test_heading_that_disagrees_with_content_is_visible(corpus: Corpus) -> None:
 
 
 def test_a_heading_is_not_evidence_for_its_block(corpus: Corpus) -> None:
-    block = next(b for b in review("（一）廉洁自律方面。今天天气很好，适合出门散步。", corpus).blocks if b.heading_dimension)
+    block = next(
+        b
+        for b in review("（一）廉洁自律方面。今天天气很好，适合出门散步。", corpus).blocks
+        if b.heading_dimension
+    )
     assert block.heading_dimension == "廉洁自律"
     assert block.dimension is None
 
 
-@settings(max_examples=80, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
-@given(text=st.text(alphabet=st.sampled_from("学习理论廉洁担当作风政治能力本领不够群众，。一是\n 的了在*"), max_size=400))
+@settings(
+    max_examples=80, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture]
+)
+@given(
+    text=st.text(
+        alphabet=st.sampled_from("学习理论廉洁担当作风政治能力本领不够群众，。一是\n 的了在*"),
+        max_size=400,
+    )
+)
 def test_scores_are_bounded_and_deterministic(corpus: Corpus, text: str) -> None:
     first = review(text, corpus).to_dict()
     assert first == review(text, corpus).to_dict()
@@ -70,15 +87,27 @@ def test_scores_are_bounded_and_deterministic(corpus: Corpus, text: str) -> None
 
 def test_a_new_scheme_is_data_only(tmp_path: Path, tokenizer) -> None:
     scheme_file = tmp_path / "two.json"
-    scheme_file.write_text(json.dumps({
-        "name": "test-2",
-        "dimensions": [
-            {"name": "安全生产", "aliases": ["安全"], "lexicon": {"隐患排查": 3, "安全检查": 3}},
-            {"name": "节能降耗", "aliases": ["节能"], "lexicon": {"能耗": 3, "用电量": 2}},
-        ],
-    }, ensure_ascii=False), encoding="utf-8")
+    scheme_file.write_text(
+        json.dumps(
+            {
+                "name": "test-2",
+                "dimensions": [
+                    {
+                        "name": "安全生产",
+                        "aliases": ["安全"],
+                        "lexicon": {"隐患排查": 3, "安全检查": 3},
+                    },
+                    {"name": "节能降耗", "aliases": ["节能"], "lexicon": {"能耗": 3, "用电量": 2}},
+                ],
+            },
+            ensure_ascii=False,
+        ),
+        encoding="utf-8",
+    )
     scheme = load_scheme(scheme_file)
-    corpus = build_corpus([("a.txt", "（一）安全方面。隐患排查不彻底。")], scheme=scheme, tokenizer=tokenizer)
+    corpus = build_corpus(
+        [("a.txt", "（一）安全方面。隐患排查不彻底。")], scheme=scheme, tokenizer=tokenizer
+    )
     result = review("今年单位能耗上升，用电量超标。", corpus)
     assert list(result.to_dict()["scores"]) == ["安全生产", "节能降耗"]
     assert result.dimension == "节能降耗"

@@ -24,7 +24,9 @@ def test_every_seed_has_the_frame_and_six_problem_dimensions(name: str, raw: str
     sections = [b.section for b in doc.blocks if b.section]
     assert sections == sorted(sections, key=["problem", "cause", "measure"].index), name
     assert {"problem", "cause", "measure"} <= set(sections)
-    problem_dims = [b.heading_dimension for b in doc.blocks if b.section == "problem" and b.heading_dimension]
+    problem_dims = [
+        b.heading_dimension for b in doc.blocks if b.section == "problem" and b.heading_dimension
+    ]
     assert problem_dims == list(SIX)
     for block in doc.blocks:
         assert doc.text[block.body.start : block.body.end].strip()
@@ -36,10 +38,17 @@ def test_every_seed_has_the_frame_and_six_problem_dimensions(name: str, raw: str
 def test_seed_with_run_together_headings_is_split_correctly() -> None:
     raw = dict(read_corpus_texts(SEEDS))["004_1ba1f5e5e2bd770c.txt"]
     doc = _doc(raw)
-    titles = [doc.text[h.start : h.end] for h in doc.headings if not doc.text.startswith("（", h.start)]
+    titles = [
+        doc.text[h.start : h.end] for h in doc.headings if not doc.text.startswith("（", h.start)
+    ]
     assert titles == ["一、存在的主要问题", "二、原因分析", "三、今后努力方向及整改措施"]
-    ability = next(b for b in doc.blocks if b.heading_dimension == "能力本领" and b.section == "problem")
-    assert [i.label for i in ability.items] == ["一是", "二是"]  # the second item is on its own line
+    ability = next(
+        b for b in doc.blocks if b.heading_dimension == "能力本领" and b.section == "problem"
+    )
+    assert [i.label for i in ability.items] == [
+        "一是",
+        "二是",
+    ]  # the second item is on its own line
 
 
 def test_seed_item_counts() -> None:
@@ -62,21 +71,33 @@ def test_seed_item_counts() -> None:
 )
 def test_heading_styles(heading: str, dimension: str) -> None:
     doc = _doc(f"一、存在的问题\n{heading}\n一是某项工作做得不够。二是另一项工作也有差距。")
-    block = next(b for b in doc.blocks if b.heading is not None and b.section == "problem" and b.heading_dimension)
+    block = next(
+        b
+        for b in doc.blocks
+        if b.heading is not None and b.section == "problem" and b.heading_dimension
+    )
     assert block.heading_dimension == dimension
     assert [i.label for i in block.items] == ["一是", "二是"]
 
 
 def test_top_level_dimension_headings() -> None:
     doc = _doc("一、理论学习方面\n学得不深。\n二、廉洁自律方面\n管得不严。")
-    assert [(b.heading_dimension, b.section) for b in doc.blocks] == [("理论学习", None), ("廉洁自律", None)]
+    assert [(b.heading_dimension, b.section) for b in doc.blocks] == [
+        ("理论学习", None),
+        ("廉洁自律", None),
+    ]
 
 
 def test_a_bare_paragraph_is_one_block() -> None:
     doc = _doc("我在学习上缺乏系统性，往往以会代学。去年只读完了两本原著，没有形成读书笔记。")
     assert len(doc.blocks) == 1
     block = doc.blocks[0]
-    assert (block.section, block.heading, block.heading_dimension, block.items) == (None, None, None, ())
+    assert (block.section, block.heading, block.heading_dimension, block.items) == (
+        None,
+        None,
+        None,
+        (),
+    )
     assert len(doc.sentences) == 2
 
 

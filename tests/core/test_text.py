@@ -40,7 +40,10 @@ def test_normalize_table(raw: str, expected: str) -> None:
 
 def test_pdf_line_breaks_inside_a_sentence_are_joined() -> None:
     raw = "班子成员平时在具体工作上安排的多，而在学\n习上的自觉性、积极性和主动性不足。\n二是学习方式不够灵活。"
-    assert normalize(raw) == "班子成员平时在具体工作上安排的多，而在学习上的自觉性、积极性和主动性不足。\n二是学习方式不够灵活。"
+    assert (
+        normalize(raw)
+        == "班子成员平时在具体工作上安排的多，而在学习上的自觉性、积极性和主动性不足。\n二是学习方式不够灵活。"
+    )
 
 
 def test_titles_and_headings_keep_their_line_breaks() -> None:
@@ -85,7 +88,11 @@ def test_split_sentences_and_clauses() -> None:
         "虽然有制度，但落实不够；效果不好！",
         "“两个维护”还有欠缺。",
     ]
-    assert [text[c.start : c.end] for c in sentences[1].clauses] == ["虽然有制度", "但落实不够", "效果不好！"]
+    assert [text[c.start : c.end] for c in sentences[1].clauses] == [
+        "虽然有制度",
+        "但落实不够",
+        "效果不好！",
+    ]
 
 
 def test_compare_key_drops_punctuation_markers_and_redactions() -> None:
@@ -95,9 +102,9 @@ def test_compare_key_drops_punctuation_markers_and_redactions() -> None:
 def test_compare_key_folds_set_formulas_into_one_character() -> None:
     key = compare_key("深入学习习近平新时代中国特色社会主义思想")
     assert len(key) == 5
-    assert compare_key("对照理论学习、政治素质、能力本领、担当作为、工作作风、廉洁自律六个方面") == compare_key(
-        "对照理论学习政治素质能力本领担当作为工作作风廉洁自律六个方面"
-    )
+    assert compare_key(
+        "对照理论学习、政治素质、能力本领、担当作为、工作作风、廉洁自律六个方面"
+    ) == compare_key("对照理论学习政治素质能力本领担当作为工作作风廉洁自律六个方面")
 
 
 def test_redactions_and_spaces_are_not_counted() -> None:

@@ -1,0 +1,212 @@
+"""The command line, in process and as the installed console script; every bad input."""
+
+from __future__ import annotations
+
+import io
+import json
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from core.cli import main
+from tests.conftest import EXAMPLES, ROOT, SEEDS
+
+SAMPLE = EXAMPLES / "sample_draft.txt"
+
+
+def _exit_code(argv: list[str]) -> int:
+    try:
+        return main(argv)
+    except SystemExit as exc:  # argparse exits on its own for usage errors
+        return int(exc.code or 0)
+
+
+def run(capsys: pytest.CaptureFixture[str], *argv: str) -> tuple[int, str, str]:
+    code = _exit_code(list(argv))
+    out, err = capsys.readouterr()
+    return code, out, err
+
+
+def test_review_prints_a_report(capsys: pytest.CaptureFixture[str]) -> None:
+    code, out, err = run(capsys, "review", str(SAMPLE), "--corpus", str(SEEDS), "--color", "never")
+    assert code == 0, err
+    assert "主要维度：" in out
+    assert "近似来源" in out and "000_4429b7620e03c467.txt" in out
+    assert "█" in out  # scores as bars
+    assert "【以民为本、执政为民的理念" in out  # the copy marked in place
+    assert "\x1b[" not in out
+
+
+def test_colour_can_be_forced(capsys: pytest.CaptureFixture[str]) -> None:
+    code, out, _ = run(capsys, "review", str(SAMPLE), "--corpus", str(SEEDS), "--color", "always")
+    assert code == 0
+    assert "\x1b[30;43m" in out
+
+
+def test_review_json(capsys: pytest.CaptureFixture[str]) -> None:
+    code, out, _ = run(capsys, "review", str(SAMPLE), "--json", "--corpus", str(SEEDS))
+    assert code == 0
+    data = json.loads(out)
+    assert {"text", "scores", "dimension", "blocks", "matches", "duplicate_ratio"} <= set(data)
+    assert len(data["matches"]) == 5
+
+
+def test_review_reads_stdin(
+    capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    draft = "班子成员思想不够解放，工作按部就班、因循守旧、求稳怕变。"
+    monkeypatch.setattr(
+        sys, "stdin", io.TextIOWrapper(io.BytesIO(draft.encode("gb18030")), encoding="gb18030")
+    )
+    code, out, _ = run(capsys, "review", "-", "--json", "--corpus", str(SEEDS))
+    assert code == 0
+    assert json.loads(out)["text"] == draft
+
+
+def test_default_corpus_is_the_shipped_seeds(
+    capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch, tmp_path: Path
+) -> None:
+    monkeypatch.chdir(tmp_path)  # no ./seeds here: falls back to the seeds beside the package
+    code, out, _ = run(capsys, "corpus", "stats")
+    assert code == 0
+    assert "文档 5 篇" in out
+
+
+def test_corpus_dir_from_environment(
+    capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch, tmp_path: Path
+) -> None:
+    (tmp_path / "one.txt").write_text(
+        "一、存在的问题\n（一）理论学习方面。一是学得不深。", encoding="utf-8"
+    )
+    monkeypatch.setenv("CORPUS_DIR", str(tmp_path))
+    code, out, _ = run(capsys, "corpus", "stats")
+    assert code == 0
+    assert "文档 1 篇" in out
+
+
+def test_examples(capsys: pytest.CaptureFixture[str]) -> None:
+    code, out, _ = run(capsys, "examples", "廉洁自律", "-n", "2", "--corpus", str(SEEDS))
+    assert code == 0
+    assert out.count("来源：") == 2
+
+
+def test_docx_and_gb18030_files_are_read(
+    capsys: pytest.CaptureFixture[str], tmp_path: Path
+) -> None:
+    import docx
+
+    document = docx.Document()
+    document.add_paragraph("一、存在的问题")
+    document.add_paragraph(
+        "（一）廉洁自律方面。一是落实一岗双责不到位，对分管部门廉政风险排查不深。"
+    )
+    document.save(str(tmp_path / "draft.docx"))
+    code, out, _ = run(
+        capsys, "review", str(tmp_path / "draft.docx"), "--json", "--corpus", str(SEEDS)
+    )
+    assert code == 0
+    assert json.loads(out)["blocks"][-1]["dimension"] == "廉洁自律"
+    gb = tmp_path / "gb.txt"
+    gb.write_bytes("对分管部门廉政风险排查不深，一岗双责落实不到位。".encode("gb18030"))
+    code, out, _ = run(capsys, "review", str(gb), "--json", "--corpus", str(SEEDS))
+    assert code == 0
+    assert json.loads(out)["dimension"] == "廉洁自律"
+
+
+def _bad(tmp_path: Path) -> dict[str, tuple[list[str], str]]:
+    (tmp_path / "empty.txt").write_text("", encoding="utf-8")
+    (tmp_path / "blank.txt").write_text(" \n\u3000\n", encoding="utf-8")
+    (tmp_path / "binary.bin").write_bytes(b"\x7fELF\x00\x01\x02" * 100)
+    (tmp_path / "fake.docx").write_bytes(b"PK\x03\x04 this is not a zip")
+    (tmp_path / "latin1.txt").write_bytes("caf\xe9 \xff\xfe\xfd".encode("latin-1"))
+    (tmp_path / "emptydir").mkdir()
+    corpus = ["--corpus", str(SEEDS)]
+    return {
+        "missing file": (["review", str(tmp_path / "nope.txt"), *corpus], "找不到文件"),
+        "directory": (["review", str(tmp_path), *corpus], "目录"),
+        "binary file": (["review", str(tmp_path / "binary.bin"), *corpus], "不是文本文件"),
+        "broken docx": (["review", str(tmp_path / "fake.docx"), *corpus], ".docx"),
+        "undecodable": (["review", str(tmp_path / "latin1.txt"), *corpus], "编码"),
+        "empty text": (["review", str(tmp_path / "empty.txt"), *corpus], "为空"),
+        "blank text": (["review", str(tmp_path / "blank.txt"), *corpus], "为空"),
+        "unknown dimension": (["examples", "廉洁", *corpus], "廉洁自律"),
+        "bad count": (["examples", "廉洁自律", "-n", "0", *corpus], "-n"),
+        "missing corpus": (
+            ["corpus", "stats", "--corpus", str(tmp_path / "none")],
+            "语料目录不存在",
+        ),
+        "empty corpus": (["corpus", "stats", "--corpus", str(tmp_path / "emptydir")], "没有 .txt"),
+        "no command": ([], "参数有误"),
+        "unknown option": (["review", "--bogus"], "参数有误"),
+    }
+
+
+@pytest.mark.parametrize(
+    "case",
+    [
+        "missing file",
+        "directory",
+        "binary file",
+        "broken docx",
+        "undecodable",
+        "empty text",
+        "blank text",
+        "unknown dimension",
+        "bad count",
+        "missing corpus",
+        "empty corpus",
+        "no command",
+        "unknown option",
+    ],
+)
+def test_bad_input_is_one_clear_line_and_exit_2(
+    case: str, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    argv, expected = _bad(tmp_path)[case]
+    code, out, err = run(capsys, *argv)
+    assert code == 2
+    assert out == ""
+    assert len(err.strip().splitlines()) == 1, err
+    assert expected in err
+    assert "Traceback" not in err
+
+
+@pytest.mark.slow
+def test_a_one_megabyte_draft_completes(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    text = SAMPLE.read_text(encoding="utf-8")
+    big = tmp_path / "big.txt"
+    big.write_text(
+        "\n".join([text] * (1_000_000 // len(text.encode("utf-8")) + 1)), encoding="utf-8"
+    )
+    assert big.stat().st_size >= 1_000_000
+    code, out, _ = run(capsys, "review", str(big), "--json", "--corpus", str(SEEDS))
+    assert code == 0
+    assert json.loads(out)["duplicate_ratio"] > 0
+
+
+def test_the_installed_console_script_runs(tmp_path: Path) -> None:
+    """The entry point as a user runs it: a separate process, stdin piped, no traceback."""
+    script = Path(sys.executable).with_name("draft-review")
+    command = [str(script)] if script.exists() else [sys.executable, "-m", "core"]
+    done = subprocess.run(
+        [*command, "review", "-", "--corpus", str(SEEDS), "--json"],
+        input="班子成员思想不够解放，工作按部就班、因循守旧、求稳怕变。".encode(),
+        capture_output=True,
+        cwd=ROOT,
+        timeout=120,
+        check=False,
+    )
+    assert done.returncode == 0, done.stderr.decode()
+    assert json.loads(done.stdout)["matches"]
+    empty = subprocess.run(
+        [*command, "review", "-", "--corpus", str(SEEDS)],
+        input=b"",
+        capture_output=True,
+        cwd=ROOT,
+        timeout=120,
+        check=False,
+    )
+    assert empty.returncode == 2
+    assert "Traceback" not in empty.stderr.decode()
