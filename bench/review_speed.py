@@ -28,11 +28,17 @@ from core.structure import parse
 from core.text import compare_key, normalize
 
 ROOT = Path(__file__).resolve().parent.parent
-STARTUP = "import time; t=time.perf_counter(); from core import load_corpus, Tokenizer; from pathlib import Path; load_corpus('{corpus}', tokenizer=Tokenizer(cache_dir=Path('{cache}'))); print(time.perf_counter()-t)"
+STARTUP = """
+import time
+from pathlib import Path
+started = time.perf_counter()
+from core import Tokenizer, load_corpus
+load_corpus({corpus!r}, tokenizer=Tokenizer(cache_dir=Path({cache!r})))
+"""
 
 
 def startup_seconds(corpus: Path, cache: Path) -> float:
-    code = STARTUP.format(corpus=corpus, cache=cache)
+    code = STARTUP.format(corpus=str(corpus), cache=str(cache))
     started = time.perf_counter()
     subprocess.run([sys.executable, "-c", code], check=True, capture_output=True, cwd=ROOT)
     return time.perf_counter() - started
@@ -84,7 +90,9 @@ def exhaustive_hits(units: list[tuple[str, float]], corpus: Corpus) -> set[tuple
     keys = corpus.index.ngrams.keys
     hits = set()
     for key, threshold in units:
-        for _, _, unit in process.extract(key, keys, scorer=similarity, score_cutoff=threshold, limit=None):
+        for _, _, unit in process.extract(
+            key, keys, scorer=similarity, score_cutoff=threshold, limit=None
+        ):
             hits.add((key, int(unit)))
     return hits
 
@@ -122,12 +130,15 @@ def main() -> int:
     print(f"corpus: {args.corpus} ({len(corpus.index.ngrams)} indexed units)")
     print(f"start-up, fresh process: cold jieba cache {cold:.2f} s, warm {warm:.2f} s")
     print(f"{'500-char paragraph, ms':<34}{'median':>10}{'p95':>10}")
-    print(f"{'full review()':<34}{statistics.median(full):>10.2f}{percentile(full, 0.95):>10.2f}")
-    print(f"{'matching via index':<34}{statistics.median(index_ms):>10.2f}{percentile(index_ms, 0.95):>10.2f}")
-    print(f"{'matching, exhaustive baseline':<34}{statistics.median(exact_ms):>10.2f}{percentile(exact_ms, 0.95):>10.2f}")
+    rows = [("full review()", full), ("matching via index", index_ms)]
+    rows.append(("matching, exhaustive baseline", exact_ms))
+    for label, values in rows:
+        print(f"{label:<34}{statistics.median(values):>10.2f}{percentile(values, 0.95):>10.2f}")
     speedup = statistics.median(exact_ms) / max(statistics.median(index_ms), 1e-9)
     recall = agree / total if total else 1.0
-    print(f"index vs exhaustive: {speedup:.1f}x faster, recall {recall:.3f} ({agree}/{total} verified pairs)")
+    print(
+        f"index vs exhaustive: {speedup:.1f}x faster, recall {recall:.3f} ({agree}/{total} pairs)"
+    )
     return 0
 
 
