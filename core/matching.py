@@ -10,6 +10,7 @@ from __future__ import annotations
 from collections import defaultdict
 from collections.abc import Sequence
 from dataclasses import dataclass
+from typing import Literal
 
 import numpy as np
 import numpy.typing as npt
@@ -118,7 +119,7 @@ def find_matches(
         whole = sentence_key(doc.text, sentence)
         hit = _best(whole, index, threshold) if _long_enough(whole) else None
         if hit is not None:
-            found.append((_match(doc.text, sentence, hit, index, "sentence"), hit[0]))
+            found.append((_match(sentence, hit, index, "sentence"), hit[0]))
             continue
         if len(sentence.clauses) > 1:
             found.extend(_clause_matches(doc.text, sentence.clauses, index, threshold))
@@ -151,12 +152,15 @@ def _clause_matches(
             continue
         hit = _best(key, index, min(100.0, threshold + CLAUSE_MARGIN))
         if hit is not None:
-            out.append((_match(text, clause, hit, index, "clause"), hit[0]))
+            out.append((_match(clause, hit, index, "clause"), hit[0]))
     return out
 
 
 def _match(
-    text: str, span: Sentence | Span, hit: tuple[int, float], index: MatchIndex, kind: str
+    span: Sentence | Span,
+    hit: tuple[int, float],
+    index: MatchIndex,
+    kind: Literal["sentence", "clause"],
 ) -> Match:
     unit, score = hit
     source = index.sentences[int(index.unit_sentence[unit])]
@@ -166,7 +170,7 @@ def _match(
         score=round(score, 1),
         source=source.document,
         source_text=source.text,
-        kind="sentence" if kind == "sentence" else "clause",
+        kind=kind,
     )
 
 

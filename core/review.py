@@ -14,7 +14,10 @@ def review(text: str, corpus: Corpus, *, threshold: float = THRESHOLD) -> Review
     """Normalise, parse, score every block and the whole, and find near-duplicates."""
     doc = parse(normalize(text), corpus.scheme)
     blocks = tuple(_review_block(doc, block, corpus) for block in doc.blocks)
-    scores, top = score(corpus.model, _content(doc))
+    if len(blocks) == 1 and doc.blocks[0].heading is None:  # a bare paragraph: same text
+        scores, top = blocks[0].scores, blocks[0].dimension
+    else:
+        scores, top = score(corpus.model, _content(doc))
     matches = find_matches(doc, corpus.index, threshold=threshold)
     return Review(
         text=doc.text,

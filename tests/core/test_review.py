@@ -87,3 +87,24 @@ def test_unknown_dimension_suggests_the_closest(corpus: Corpus) -> None:
     with pytest.raises(core.UnknownDimensionError) as info:
         corpus.examples("廉洁")
     assert info.value.suggestion == "廉洁自律"
+
+
+def test_corpus_reads_gb18030_and_utf8_with_bom(tmp_path, tokenizer) -> None:
+    (tmp_path / "gb.txt").write_bytes(
+        "一、存在的问题\n（一）廉洁自律方面。一是落实一岗双责不到位，对分管部门廉政风险排查不深。".encode(
+            "gb18030"
+        )
+    )
+    (tmp_path / "bom.txt").write_bytes(
+        "\ufeff（二）工作作风方面。调查研究不深入，习惯于坐在办公室听汇报。".encode()
+    )
+    (tmp_path / ".hidden").mkdir()
+    (tmp_path / ".hidden" / "x.txt").write_text("不应读取", encoding="utf-8")
+    corpus = core.load_corpus(tmp_path, tokenizer=tokenizer)
+    assert corpus.names == ("bom.txt", "gb.txt")
+    assert corpus.documents[0].text.startswith("（二）工作作风方面")
+    assert corpus.examples("廉洁自律", 1)[0].text.startswith("一是落实一岗双责不到位")
+    assert (
+        review("落实一岗双责不到位，对分管部门廉政风险排查不深。", corpus).matches[0].source
+        == "gb.txt"
+    )
