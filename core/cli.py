@@ -10,7 +10,7 @@ import argparse
 import json
 import os
 import sys
-from collections.abc import Sequence
+from collections.abc import Callable, Mapping, Sequence
 from pathlib import Path
 from typing import NoReturn, TextIO
 
@@ -37,9 +37,14 @@ class _Parser(argparse.ArgumentParser):
         )
 
 
-def _parser() -> argparse.ArgumentParser:
+ExtraCommand = tuple[str, Callable[[list[str]], int]]
+
+
+def _parser(extra: Mapping[str, ExtraCommand]) -> argparse.ArgumentParser:
     parser = _Parser(prog="draft-review", description="材料审阅助手：对照检查材料的查重与维度评分")
     sub = parser.add_subparsers(dest="command", required=True, parser_class=_Parser)
+    for name, (help_text, _) in extra.items():
+        sub.add_parser(name, help=help_text)
     rev = sub.add_parser("review", help="审阅一份材料（.txt / .docx，或 - 表示标准输入）")
     rev.add_argument("path", nargs="?", default="-", help="材料文件；省略或 - 表示从标准输入读取")
     rev.add_argument("--json", action="store_true", help="输出 JSON")
@@ -59,8 +64,16 @@ def _common(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--color", choices=("auto", "always", "never"), default="auto")
 
 
-def main(argv: Sequence[str] | None = None) -> int:
-    args = _parser().parse_args(argv)
+def main(
+    argv: Sequence[str] | None = None, *, extra: Mapping[str, ExtraCommand] | None = None
+) -> int:
+    """Run the command line. `extra` adds commands from outer layers (the bot) without the
+    engine importing them: name → (help, handler taking the remaining arguments)."""
+    extra = extra or {}
+    words = list(sys.argv[1:] if argv is None else argv)
+    if words and words[0] in extra:
+        return extra[words[0]][1](words[1:])
+    args = _parser(extra).parse_args(words)
     try:
         return _run(args, sys.stdout)
     except (UsageError, DraftInputError, CorpusError, UnknownDimensionError) as exc:

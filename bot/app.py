@@ -1,0 +1,132 @@
+"""The composition root: configuration, corpus, storage and handlers wired into one Application."""
+
+from __future__ import annotations
+
+import logging
+import os
+import sys
+from collections.abc import Awaitable, Callable
+from typing import Any
+
+from telegram import BotCommand, Update
+from telegram.ext import (
+    Application,
+    CallbackQueryHandler,
+    CommandHandler,
+    InlineQueryHandler,
+    MessageHandler,
+    filters,
+)
+from telegram.request import BaseRequest
+
+from bot import handlers
+from bot.config import Config, ConfigError, load_config
+from bot.db import create_schema, make_engine, make_sessions
+from bot.handlers import Services
+from bot.storage import ReviewStore, SqlReviewStore
+from core import Corpus, Tokenizer, load_corpus
+
+log = logging.getLogger(__name__)
+
+COMMANDS = [
+    BotCommand("start", "开始使用与示例"),
+    BotCommand("help", "使用说明"),
+    BotCommand("dimension", "查看某一方面的语料示例，如 /dimension 廉洁自律"),
+    BotCommand("dimensions", "六个方面及说明"),
+    BotCommand("history", "最近十次审阅记录"),
+    BotCommand("show", "重新查看一次审阅，如 /show 3"),
+    BotCommand("delete", "删除一次审阅，如 /delete 3"),
+    BotCommand("forget", "删除我的全部记录"),
+    BotCommand("review", "（群聊）回复一条消息以审阅它"),
+    BotCommand("share", "把我的一次审阅分享到当前聊天，如 /share 3"),
+]
+AppType = Application[Any, Any, Any, Any, Any, Any]
+
+
+def build_application(
+    config: Config,
+    corpus: Corpus,
+    store: ReviewStore,
+    *,
+    request: BaseRequest | None = None,
+    on_start: Callable[[], Awaitable[None]] | None = None,
+    on_stop: Callable[[], Awaitable[None]] | None = None,
+) -> AppType:
+    """The Application with every handler registered; `request` replaces the network layer."""
+    builder = Application.builder().token(config.token).concurrent_updates(True)
+    if config.api_base_url:
+        builder = builder.base_url(config.api_base_url)
+    if config.file_base_url:
+        builder = builder.base_file_url(config.file_base_url)
+    if request is not None:
+        builder = builder.request(request).get_updates_request(request)
+
+    async def post_init(app: AppType) -> None:
+        if on_start is not None:
+            await on_start()
+        await app.bot.set_my_commands(COMMANDS)
+
+    async def post_shutdown(app: AppType) -> None:
+        if on_stop is not None:
+            await on_stop()
+
+    app = builder.post_init(post_init).post_shutdown(post_shutdown).build()
+    app.bot_data["services"] = Services(corpus=corpus, store=store, config=config)
+    register(app)
+    return app
+
+
+def register(app: AppType) -> None:
+    """Every handler, in the order they are tried."""
+    private = filters.ChatType.PRIVATE & filters.UpdateType.MESSAGE
+    app.add_handler(CommandHandler(["start", "help"], handlers.start))
+    app.add_handler(CommandHandler("dimension", handlers.dimension))
+    app.add_handler(CommandHandler("dimensions", handlers.dimensions))
+    app.add_handler(CommandHandler("history", handlers.history))
+    app.add_handler(CommandHandler("show", handlers.show))
+    app.add_handler(CommandHandler("delete", handlers.delete))
+    app.add_handler(CommandHandler("forget", handlers.forget))
+    app.add_handler(CommandHandler("review", handlers.group_review))
+    app.add_handler(CommandHandler("share", handlers.share))
+    app.add_handler(CallbackQueryHandler(handlers.dimension_button, pattern=r"^dim:"))
+    app.add_handler(CallbackQueryHandler(handlers.forget_button, pattern=r"^forget:"))
+    app.add_handler(InlineQueryHandler(handlers.inline_query))
+    app.add_handler(MessageHandler(filters.COMMAND & private, handlers.unknown_command))
+    app.add_handler(MessageHandler(filters.TEXT & private, handlers.review_text))
+    app.add_handler(MessageHandler(filters.Document.ALL & private, handlers.review_document))
+    app.add_handler(MessageHandler(private, handlers.unsupported))
+    app.add_error_handler(handlers.on_error)
+
+
+def configure_logging(level: int) -> None:
+    logging.basicConfig(format="%(asctime)s %(levelname)s %(name)s: %(message)s", level=level)
+    # httpx logs every request URL at INFO, and Bot API URLs contain the token.
+    logging.getLogger("httpx").setLevel(logging.WARNING)
+    logging.getLogger("httpcore").setLevel(logging.WARNING)
+
+
+def run_bot(argv: list[str]) -> int:
+    """`draft-review bot`: long polling until SIGINT/SIGTERM. Exit 2 on bad configuration."""
+    if argv:
+        print("draft-review bot：不接受参数，配置请通过环境变量提供（见 README）", file=sys.stderr)
+        return 2
+    try:
+        config = load_config(os.environ)
+    except ConfigError as exc:
+        print(f"draft-review bot：{exc}", file=sys.stderr)
+        return 2
+    configure_logging(config.log_level)
+    corpus = load_corpus(
+        config.corpus_dir, tokenizer=Tokenizer(cache_dir=config.data_dir / "cache")
+    )
+    engine = make_engine(config.database_url)
+    app = build_application(
+        config,
+        corpus,
+        SqlReviewStore(make_sessions(engine)),
+        on_start=lambda: create_schema(engine),
+        on_stop=engine.dispose,
+    )
+    log.info("bot starting: %d corpus documents", len(corpus.documents))
+    app.run_polling(allowed_updates=Update.ALL_TYPES)
+    return 0

@@ -1,0 +1,118 @@
+"""The bot's configuration: the only place that reads the environment.
+
+Every bad variable is reported at once, so a deployment is fixed in one round. Messages never
+contain the token itself.
+"""
+
+from __future__ import annotations
+
+import logging
+import re
+from collections.abc import Mapping
+from dataclasses import dataclass
+from pathlib import Path
+
+_TOKEN = re.compile(r"^[0-9]{3,15}:[A-Za-z0-9_-]{30,64}$")
+_DRIVERS = ("sqlite+aiosqlite://", "postgresql+asyncpg://")
+_LEVELS = ("DEBUG", "INFO", "WARNING", "ERROR", "CRITICAL")
+_SOURCE_ROOT = Path(__file__).resolve().parent.parent
+
+
+class ConfigError(Exception):
+    """One or more environment variables are missing or malformed."""
+
+    def __init__(self, problems: list[str]) -> None:
+        self.problems = problems
+        super().__init__("配置有误：" + "；".join(problems))
+
+
+@dataclass(frozen=True, slots=True)
+class Config:
+    """Everything the bot needs to start, validated."""
+
+    token: str
+    api_base_url: str | None
+    file_base_url: str | None
+    database_url: str
+    data_dir: Path
+    corpus_dir: Path
+    admin_ids: frozenset[int]
+    log_level: int
+    max_draft_chars: int
+    max_file_bytes: int
+
+    def __repr__(self) -> str:  # never print the token, even by accident
+        return f"Config(database={self.database_url.split('://')[0]}, corpus={self.corpus_dir})"
+
+
+def load_config(env: Mapping[str, str]) -> Config:
+    """Validate the environment; raise ConfigError listing every problem found."""
+    problems: list[str] = []
+    token = env.get("TELEGRAM_BOT_TOKEN", "").strip()
+    if not token:
+        problems.append("缺少 TELEGRAM_BOT_TOKEN（从 @BotFather 获取）")
+    elif not _TOKEN.match(token):
+        problems.append("TELEGRAM_BOT_TOKEN 格式不正确（应为 数字:字母数字串）")
+    data_dir = Path(env.get("DATA_DIR", "data"))
+    database_url = (
+        env.get("DATABASE_URL", "").strip() or f"sqlite+aiosqlite:///{data_dir / 'bot.db'}"
+    )
+    if not database_url.startswith(_DRIVERS):
+        problems.append("DATABASE_URL 须以 sqlite+aiosqlite:// 或 postgresql+asyncpg:// 开头")
+    corpus_dir = Path(env.get("CORPUS_DIR", "") or _default_corpus())
+    if not corpus_dir.is_dir():
+        problems.append(f"CORPUS_DIR 不是目录：{corpus_dir}")
+    admin_ids = _ids(env.get("ADMIN_IDS", ""), problems)
+    level = env.get("LOG_LEVEL", "INFO").strip().upper()
+    if level not in _LEVELS:
+        problems.append(f"LOG_LEVEL 须为 {'/'.join(_LEVELS)} 之一")
+    api = _url(env, "TELEGRAM_API_BASE_URL", problems)
+    files = _url(env, "TELEGRAM_FILE_BASE_URL", problems)
+    max_chars = _positive(env, "MAX_DRAFT_CHARS", 200_000, problems)
+    max_bytes = _positive(env, "MAX_FILE_BYTES", 5 * 1024 * 1024, problems)
+    if problems:
+        raise ConfigError(problems)
+    return Config(
+        token=token,
+        api_base_url=api,
+        file_base_url=files,
+        database_url=database_url,
+        data_dir=data_dir,
+        corpus_dir=corpus_dir,
+        admin_ids=admin_ids,
+        log_level=getattr(logging, level),
+        max_draft_chars=max_chars,
+        max_file_bytes=max_bytes,
+    )
+
+
+def _default_corpus() -> Path:
+    local = Path("seeds")
+    return local if local.is_dir() else _SOURCE_ROOT / "seeds"
+
+
+def _ids(raw: str, problems: list[str]) -> frozenset[int]:
+    parts = [p.strip() for p in raw.replace(";", ",").split(",") if p.strip()]
+    if not all(re.fullmatch(r"-?[0-9]+", p) for p in parts):
+        problems.append("ADMIN_IDS 须为逗号分隔的数字用户 ID")
+        return frozenset()
+    return frozenset(int(p) for p in parts)
+
+
+def _url(env: Mapping[str, str], name: str, problems: list[str]) -> str | None:
+    value = env.get(name, "").strip()
+    if not value:
+        return None
+    if not re.match(r"^https?://[^\s/]+", value):
+        problems.append(f"{name} 须为 http(s):// 开头的地址")
+    return value.rstrip("/")
+
+
+def _positive(env: Mapping[str, str], name: str, default: int, problems: list[str]) -> int:
+    raw = env.get(name, "").strip()
+    if not raw:
+        return default
+    if not raw.isdigit() or int(raw) <= 0:
+        problems.append(f"{name} 须为正整数")
+        return default
+    return int(raw)

@@ -1,0 +1,225 @@
+"""Pure rendering: reviews, history and examples → Telegram HTML messages under 4096 chars.
+
+Everything shown comes from a review's JSON form (`Review.to_dict()`), so a stored review
+renders exactly like a fresh one. All user text is HTML-escaped; every message is built from
+blocks whose tags are balanced, and messages are cut only between blocks.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Sequence
+from datetime import datetime
+from html import escape
+from typing import Any
+
+from bot.storage import ReviewSummary, StoredReview
+from core import Passage, Scheme
+
+MESSAGE_LIMIT = 4096
+QUOTE_CHARS = 160  # longer quotes are cut in the middle; the full text is in /show
+BAR_CELLS = 10
+_SECTION = {"problem": "存在的问题", "cause": "原因分析", "measure": "整改措施"}
+
+
+def bar(score: float) -> str:
+    filled = round(max(0.0, min(100.0, score)) / 100 * BAR_CELLS)
+    return "▇" * filled + "▁" * (BAR_CELLS - filled)
+
+
+def clip(text: str, limit: int = QUOTE_CHARS) -> str:
+    """Shorten long text in the middle, keeping its start and end recognisable."""
+    if len(text) <= limit:
+        return text
+    half = (limit - 1) // 2
+    return f"{text[:half]}…{text[-half:]}"
+
+
+def split_messages(blocks: Iterable[str], limit: int = MESSAGE_LIMIT) -> list[str]:
+    """Pack blocks (each balanced HTML) into as few messages as possible, in order."""
+    messages: list[str] = []
+    current = ""
+    for block in blocks:
+        for piece in _fit(block, limit):
+            joined = f"{current}\n\n{piece}" if current else piece
+            if len(joined) <= limit:
+                current = joined
+            else:
+                messages.append(current)
+                current = piece
+    if current:
+        messages.append(current)
+    return messages
+
+
+def _fit(block: str, limit: int) -> list[str]:
+    """A block longer than a message is split at line breaks; a tag never spans lines."""
+    if len(block) <= limit:
+        return [block]
+    pieces: list[str] = []
+    current = ""
+    for line in block.split("\n"):
+        while len(line) > limit:  # only plain escaped text can be this long
+            cut = _safe_cut(line, limit)
+            pieces.append(line[:cut])
+            line = line[cut:]
+        joined = f"{current}\n{line}" if current else line
+        if len(joined) <= limit:
+            current = joined
+        else:
+            pieces.append(current)
+            current = line
+    if current:
+        pieces.append(current)
+    return pieces
+
+
+def _safe_cut(line: str, limit: int) -> int:
+    """A cut point at or before `limit` that is not inside an HTML entity or tag."""
+    cut = limit
+    for opener, closer in (("&", ";"), ("<", ">")):
+        start = line.rfind(opener, 0, cut)
+        if start != -1 and line.find(closer, start) >= cut:
+            cut = start
+    return max(cut, 1)
+
+
+def review_messages(
+    review: dict[str, Any], *, number: int | None = None, show_sources: bool = True
+) -> list[str]:
+    """The full review: verdict, six bars, each near-copy with its source, block hints."""
+    blocks = [_verdict(review, number), _score_lines(review)]
+    if show_sources:
+        blocks += _match_blocks(review)
+    blocks += _heading_hints(review)
+    return split_messages(blocks)
+
+
+def _verdict(review: dict[str, Any], number: int | None) -> str:
+    title = "<b>审阅结果</b>" + (f"（第 {number} 号）" if number is not None else "")
+    top = review.get("dimension")
+    top_line = (
+        f"主要维度：<b>{escape(top)}</b>"
+        if top
+        else "主要维度：未能判断（缺少与六个方面相关的表述）"
+    )
+    matches = review.get("matches", [])
+    share = review.get("duplicate_ratio", 0.0) * 100
+    if matches:
+        copies = f"与语料库近似：<b>{len(matches)}</b> 处，占全文 {share:.1f}%"
+    else:
+        copies = "与语料库近似：未发现"
+    return "\n".join([title, top_line, copies])
+
+
+def _score_lines(review: dict[str, Any]) -> str:
+    lines = ["<b>六个方面得分</b>"]
+    evidence = review.get("evidence", {})
+    for name, value in review.get("scores", {}).items():
+        why = "、".join(evidence.get(name, [])[:3])
+        hint = f"  <i>{escape(why)}</i>" if why else ""
+        lines.append(f"<code>{bar(value)}</code> {value:>3.0f} {escape(name)}{hint}")
+    return "\n".join(lines)
+
+
+def _match_blocks(review: dict[str, Any]) -> list[str]:
+    matches = review.get("matches", [])
+    if not matches:
+        return []
+    text = review.get("text", "")
+    blocks = ["<b>近似段落</b>（与已有材料高度相似，建议结合本人本单位的具体事例改写）"]
+    for n, match in enumerate(matches, 1):
+        mine = clip(text[match["start"] : match["end"]])
+        blocks.append(
+            f"{n}. 「{escape(mine)}」\n"
+            f"相似度 <b>{match['score']:.0f}</b> · 来源：{escape(str(match['source']))}\n"
+            f"<i>来源原文：{escape(clip(str(match['source_text'])))}</i>"
+        )
+    return blocks
+
+
+def _heading_hints(review: dict[str, Any]) -> list[str]:
+    hints = []
+    text = review.get("text", "")
+    for block in review.get("blocks", []):
+        said, found = block.get("heading_dimension"), block.get("dimension")
+        if said and found and said != found:
+            opening = clip(text[block["start"] : block["end"]].split("\n")[0], 30)
+            hints.append(
+                f"· {escape(opening)}：标题为“{escape(said)}”，"
+                f"内容更接近“{escape(found)}”，请核对归类。"
+            )
+    return ["<b>归类提示</b>\n" + "\n".join(hints)] if hints else []
+
+
+def summary_message(
+    stored: StoredReview, *, full: bool = False, owner: str | None = None
+) -> list[str]:
+    """A review for a group: the verdict and scores; the draft only when the owner asks."""
+    review = stored.review
+    header = f"{escape(owner)} 分享的审阅结果" if owner else "审阅结果"
+    blocks = [
+        f"<b>{header}</b>（第 {stored.number} 号，{_when(stored.created_at)}）",
+        _verdict(review, None).split("\n", 1)[1],
+        _score_lines(review),
+    ]
+    blocks += _heading_hints(review)
+    if full:
+        blocks.append("<b>原文</b>\n" + escape(stored.draft))
+    return split_messages(blocks)
+
+
+def history_message(summaries: Sequence[ReviewSummary]) -> str:
+    if not summaries:
+        return "您还没有审阅记录。直接发送材料文字或 .txt/.docx 文件即可开始。"
+    lines = ["<b>最近的审阅记录</b>（/show 编号 查看，/delete 编号 删除）"]
+    for s in summaries:
+        top = escape(s.top_dimension) if s.top_dimension else "—"
+        opening = escape(clip(s.opening.replace("\n", " "), 18))
+        lines.append(
+            f"<b>{s.number}</b>. {_when(s.created_at)} · {top} · "
+            f"近似 {s.duplicate_ratio * 100:.0f}%\n    {opening}"
+        )
+    return "\n".join(lines)
+
+
+def examples_messages(dimension: str, passages: Sequence[Passage], start: int) -> list[str]:
+    if not passages:
+        return [f"语料库中没有更多“{escape(dimension)}”方面的例句了。"]
+    blocks = [f"<b>“{escape(dimension)}”方面的语料示例</b>"]
+    for n, passage in enumerate(passages, start + 1):
+        blocks.append(
+            f"{n}. {escape(clip(passage.text, 600))}\n<i>来源：{escape(passage.document)}</i>"
+        )
+    return split_messages(blocks)
+
+
+def dimensions_message(scheme: Scheme) -> str:
+    lines = [f"<b>{escape(scheme.title)}</b>"]
+    for dim in scheme.dimensions:
+        lines.append(f"· <b>{escape(dim.name)}</b>：{escape(dim.description)}")
+    lines.append("\n发送 /dimension 名称 查看语料示例，例如 /dimension 廉洁自律")
+    return "\n".join(lines)
+
+
+def _when(moment: datetime) -> str:
+    return moment.strftime("%Y-%m-%d %H:%M")
+
+
+HELP = (
+    "<b>材料审阅助手</b>\n"
+    "帮您审阅对照检查材料：按六个方面打分，指出与已有材料近似（照搬套话）的段落及出处。\n\n"
+    "<b>怎么用</b>\n"
+    "· 直接发送一段文字或整篇材料，例如：\n"
+    "  <i>一是理论学习不够系统，往往以会代学，去年只读完两本原著。</i>\n"
+    "· 也可以发送 .txt 或 .docx 文件。\n"
+    "· /dimension 廉洁自律 — 查看该方面的语料示例\n"
+    "· /dimensions — 六个方面及说明\n"
+    "· /history — 最近十次审阅；/show 编号、/delete 编号\n"
+    "· /forget — 删除您的全部记录\n"
+    "· 群聊中：回复某条消息发送 /review 审阅它；/share 编号 分享您的审阅结果\n\n"
+    "您的材料只保存在您自己的记录中，他人无法查看。"
+)
+
+NOT_SUPPORTED = (
+    "抱歉，我只能审阅文字、.txt 文件或 .docx 文件。请直接发送材料文字，或上传 .txt/.docx。"
+)

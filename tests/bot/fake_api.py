@@ -1,0 +1,158 @@
+"""A stand-in for the Telegram Bot API: records every call and answers like Telegram.
+
+Used in process by `RecordingRequest` (offline handler tests, no socket at all) and over HTTP
+on 127.0.0.1 by `tests/e2e/server.py` (end-to-end tests). Tests synchronise by waiting on the
+recorded calls (a condition variable), never by sleeping.
+"""
+
+from __future__ import annotations
+
+import itertools
+import json
+import threading
+import time
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from typing import Any
+
+BOT_ID = 7000001
+BOT_USERNAME = "draft_review_bot"
+TOKEN = f"{BOT_ID}:AAE-fake-token-for-tests-only-0123456789"
+_JSON_KEYS = {
+    "chat_id", "message_id", "reply_markup", "commands", "results", "reply_parameters",
+    "entities", "offset", "limit", "timeout", "allowed_updates", "cache_time", "is_personal",
+    "show_alert", "link_preview_options", "disable_notification", "protect_content",
+}  # fmt: skip
+
+
+@dataclass(frozen=True)
+class Call:
+    method: str
+    params: dict[str, Any]
+
+
+@dataclass
+class FakeBotApi:
+    """The Bot API's behaviour, thread-safe, shared by the in-process and HTTP front ends."""
+
+    calls: list[Call] = field(default_factory=list)
+    files: dict[str, bytes] = field(default_factory=dict)
+    _updates: list[dict[str, Any]] = field(default_factory=list)
+    _changed: threading.Condition = field(default_factory=threading.Condition)
+    _message_ids: itertools.count[int] = field(default_factory=lambda: itertools.count(1000))
+    _update_ids: itertools.count[int] = field(default_factory=lambda: itertools.count(1))
+
+    # -- what tests do -------------------------------------------------------------------------
+    def push(self, update: dict[str, Any]) -> int:
+        """Queue an update for getUpdates; returns its update_id."""
+        with self._changed:
+            update = {"update_id": next(self._update_ids), **update}
+            self._updates.append(update)
+            self._changed.notify_all()
+            return int(update["update_id"])
+
+    def wait_for(
+        self, predicate: Callable[[Call], bool], *, count: int = 1, timeout: float = 30.0
+    ) -> list[Call]:
+        """Block until `count` recorded calls satisfy `predicate`; fail after `timeout`."""
+        deadline = time.monotonic() + timeout
+        with self._changed:
+            while True:
+                found = [c for c in self.calls if predicate(c)]
+                if len(found) >= count:
+                    return found
+                remaining = deadline - time.monotonic()
+                if remaining <= 0:
+                    methods = [c.method for c in self.calls[-15:]]
+                    raise AssertionError(
+                        f"timed out waiting for {count} calls; last calls: {methods}"
+                    )
+                self._changed.wait(remaining)
+
+    def sent(self, chat_id: int | None = None) -> list[Call]:
+        with self._changed:
+            return [
+                c
+                for c in self.calls
+                if c.method in {"sendMessage", "editMessageText"}
+                and (chat_id is None or c.params.get("chat_id") == chat_id)
+            ]
+
+    # -- what the bot does ---------------------------------------------------------------------
+    def handle(self, method: str, params: dict[str, Any]) -> tuple[bool, Any]:
+        """Answer one Bot API call: (ok, result or error description)."""
+        if method != "getUpdates":
+            with self._changed:
+                self.calls.append(Call(method, params))
+                self._changed.notify_all()
+        answer = getattr(self, f"_{method}", None)
+        if answer is None:
+            return False, f"Not Found: method {method} is not faked"
+        return True, answer(params)
+
+    def _getMe(self, params: dict[str, Any]) -> dict[str, Any]:
+        return {
+            "id": BOT_ID, "is_bot": True, "first_name": "材料审阅助手", "username": BOT_USERNAME,
+            "can_join_groups": True, "can_read_all_group_messages": False, "supports_inline_queries": True,
+        }  # fmt: skip
+
+    def _getUpdates(self, params: dict[str, Any]) -> list[dict[str, Any]]:
+        offset = int(params.get("offset") or 0)
+        timeout = min(float(params.get("timeout") or 0), 5.0)
+        deadline = time.monotonic() + timeout
+        with self._changed:
+            self._updates = [u for u in self._updates if u["update_id"] >= offset]
+            while not self._updates and time.monotonic() < deadline:
+                self._changed.wait(deadline - time.monotonic())
+            return list(self._updates[:100])
+
+    def _sendMessage(self, params: dict[str, Any]) -> dict[str, Any]:
+        return self._message(params)
+
+    def _editMessageText(self, params: dict[str, Any]) -> dict[str, Any]:
+        return self._message(params, message_id=int(params.get("message_id", 0)))
+
+    def _message(self, params: dict[str, Any], message_id: int | None = None) -> dict[str, Any]:
+        chat_id = int(params.get("chat_id") or 0)
+        chat = {"id": chat_id, "type": "private" if chat_id > 0 else "group"}
+        if chat_id <= 0:
+            chat["title"] = "测试群"
+        return {
+            "message_id": message_id or next(self._message_ids),
+            "date": int(time.time()),
+            "chat": chat,
+            "from": self._getMe({}),
+            "text": str(params.get("text", "")),
+        }
+
+    def _getFile(self, params: dict[str, Any]) -> dict[str, Any]:
+        file_id = str(params["file_id"])
+        return {
+            "file_id": file_id,
+            "file_unique_id": f"u-{file_id}",
+            "file_size": len(self.files.get(file_id, b"")),
+            "file_path": f"documents/{file_id}",
+        }
+
+    def download(self, file_path: str) -> bytes | None:
+        return self.files.get(file_path.rsplit("/", 1)[-1])
+
+    def _true(self, params: dict[str, Any]) -> bool:
+        return True
+
+    _deleteWebhook = _setMyCommands = _sendChatAction = _answerCallbackQuery = _true
+    _answerInlineQuery = _setWebhook = _close = _logOut = _true
+
+
+def decode_form(form: dict[str, str]) -> dict[str, Any]:
+    """Form fields as PTB sends them: JSON for structured values, raw for plain strings."""
+    decoded: dict[str, Any] = {}
+    for key, value in form.items():
+        if key in _JSON_KEYS:
+            try:
+                decoded[key] = json.loads(value)
+                continue
+            except ValueError:
+                pass
+        decoded[key] = value
+    return decoded

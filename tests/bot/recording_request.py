@@ -1,0 +1,49 @@
+"""A PTB request class that answers from a FakeBotApi in process and never opens a socket."""
+
+from __future__ import annotations
+
+import json
+from typing import Any
+
+from telegram.request import BaseRequest, RequestData
+
+from tests.bot.fake_api import FakeBotApi
+
+
+class RecordingRequest(BaseRequest):
+    """Every Bot API call goes to the in-process fake; there is no network code path at all."""
+
+    def __init__(self, api: FakeBotApi) -> None:
+        self.api = api
+
+    async def initialize(self) -> None:
+        return None
+
+    async def shutdown(self) -> None:
+        return None
+
+    @property
+    def read_timeout(self) -> float:
+        return 1.0
+
+    async def do_request(
+        self,
+        url: str,
+        method: str,
+        request_data: RequestData | None = None,
+        read_timeout: Any = BaseRequest.DEFAULT_NONE,
+        write_timeout: Any = BaseRequest.DEFAULT_NONE,
+        connect_timeout: Any = BaseRequest.DEFAULT_NONE,
+        pool_timeout: Any = BaseRequest.DEFAULT_NONE,
+    ) -> tuple[int, bytes]:
+        if "/file/bot" in url:
+            data = self.api.download(url)
+            return (200, data) if data is not None else (404, b"")
+        params = dict(request_data.parameters) if request_data else {}
+        ok, result = self.api.handle(url.rsplit("/", 1)[-1], params)
+        body = (
+            {"ok": True, "result": result}
+            if ok
+            else {"ok": False, "error_code": 404, "description": result}
+        )
+        return (200 if ok else 404), json.dumps(body).encode()
