@@ -98,11 +98,31 @@ def register(app: AppType) -> None:
     app.add_error_handler(handlers.on_error)
 
 
-def configure_logging(level: int) -> None:
-    logging.basicConfig(format="%(asctime)s %(levelname)s %(name)s: %(message)s", level=level)
-    # httpx logs every request URL at INFO, and Bot API URLs contain the token.
-    logging.getLogger("httpx").setLevel(logging.WARNING)
-    logging.getLogger("httpcore").setLevel(logging.WARNING)
+class _Redact(logging.Filter):
+    """Defence in depth: whatever a library logs, the token never reaches the output."""
+
+    def __init__(self, secret: str) -> None:
+        super().__init__()
+        self._secret = secret
+
+    def filter(self, record: logging.LogRecord) -> bool:
+        message = record.getMessage()
+        if self._secret and self._secret in message:
+            record.msg, record.args = message.replace(self._secret, "<token>"), None
+        return True
+
+
+def configure_logging(level: int, token: str) -> None:
+    """Our loggers at `level`; libraries never below INFO, because at DEBUG python-telegram-bot
+    logs every call's parameters (the drafts) and httpx logs URLs (which contain the token)."""
+    handler = logging.StreamHandler()
+    handler.setFormatter(logging.Formatter("%(asctime)s %(levelname)s %(name)s: %(message)s"))
+    handler.addFilter(_Redact(token))
+    logging.basicConfig(level=max(level, logging.INFO), handlers=[handler], force=True)
+    for ours in ("bot", "core"):
+        logging.getLogger(ours).setLevel(level)
+    for noisy in ("httpx", "httpcore"):
+        logging.getLogger(noisy).setLevel(logging.WARNING)
 
 
 def run_bot(argv: list[str]) -> int:
@@ -115,7 +135,7 @@ def run_bot(argv: list[str]) -> int:
     except ConfigError as exc:
         print(f"draft-review bot：{exc}", file=sys.stderr)
         return 2
-    configure_logging(config.log_level)
+    configure_logging(config.log_level, config.token)
     corpus = load_corpus(
         config.corpus_dir, tokenizer=Tokenizer(cache_dir=config.data_dir / "cache")
     )

@@ -1,0 +1,87 @@
+"""The stand-in Bot API as an HTTP server on 127.0.0.1 (an ephemeral port), for the real bot."""
+
+from __future__ import annotations
+
+import json
+import threading
+from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from typing import Any
+from urllib.parse import parse_qsl, unquote
+
+from tests.bot.fake_api import TOKEN, FakeBotApi, decode_form
+
+
+class StandInServer:
+    """Serves `FakeBotApi` at http://127.0.0.1:PORT/bot<token>/<method> and /file/bot<token>/…"""
+
+    def __init__(self, api: FakeBotApi) -> None:
+        self.api = api
+        handler = type("Handler", (_Handler,), {"api": api})
+        self._server = _QuietServer(("127.0.0.1", 0), handler)
+        self._server.daemon_threads = True
+        self._thread = threading.Thread(target=self._server.serve_forever, daemon=True)
+
+    @property
+    def base_url(self) -> str:
+        return f"http://127.0.0.1:{self._server.server_address[1]}/bot"
+
+    @property
+    def file_base_url(self) -> str:
+        return f"http://127.0.0.1:{self._server.server_address[1]}/file/bot"
+
+    def __enter__(self) -> StandInServer:
+        self._thread.start()
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self._server.shutdown()
+        self._server.server_close()
+
+
+class _QuietServer(ThreadingHTTPServer):
+    def handle_error(self, request: Any, client_address: Any) -> None:
+        return  # a bot process killed mid-request resets its connection; that is expected
+
+
+class _Handler(BaseHTTPRequestHandler):
+    api: FakeBotApi
+    protocol_version = "HTTP/1.1"
+
+    def log_message(self, format: str, *args: Any) -> None:  # keep test output quiet
+        return
+
+    def do_GET(self) -> None:
+        prefix, path = f"/file/bot{TOKEN}/", unquote(self.path)  # PTB percent-encodes the path
+        data = self.api.download(path[len(prefix) :]) if path.startswith(prefix) else None
+        if data is None:
+            self._send(404, b"not found", "text/plain")
+        else:
+            self._send(200, data, "application/octet-stream")
+
+    def do_POST(self) -> None:
+        prefix = f"/bot{TOKEN}/"
+        body = self.rfile.read(int(self.headers.get("Content-Length") or 0))
+        if not self.path.startswith(prefix):
+            self._json(401, {"ok": False, "error_code": 401, "description": "Unauthorized"})
+            return
+        ok, result = self.api.handle(self.path[len(prefix) :], self._params(body))
+        if ok:
+            self._json(200, {"ok": True, "result": result})
+        else:
+            self._json(404, {"ok": False, "error_code": 404, "description": result})
+
+    def _params(self, body: bytes) -> dict[str, Any]:
+        kind = self.headers.get("Content-Type", "")
+        if kind.startswith("application/json"):
+            return dict(json.loads(body or b"{}"))
+        return decode_form(dict(parse_qsl(body.decode("utf-8"), keep_blank_values=True)))
+
+    def _json(self, status: int, payload: dict[str, Any]) -> None:
+        self._send(status, json.dumps(payload, ensure_ascii=False).encode(), "application/json")
+
+    def _send(self, status: int, data: bytes, kind: str) -> None:
+        self.send_response(status)
+        self.send_header("Content-Type", kind)
+        self.send_header("Content-Length", str(len(data)))
+        self.end_headers()
+        self.wfile.write(data)

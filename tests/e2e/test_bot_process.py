@@ -1,0 +1,182 @@
+"""End to end: the real bot process, long polling a stand-in Bot API server on 127.0.0.1.
+
+Every step waits on the calls the server records; nothing sleeps.
+"""
+
+from __future__ import annotations
+
+import io
+import os
+import signal
+import subprocess
+import sys
+from collections.abc import Iterator
+from pathlib import Path
+
+import docx
+import pytest
+
+from tests.bot import updates as u
+from tests.bot.fake_api import TOKEN, Call, FakeBotApi
+from tests.conftest import ROOT, SEEDS, EXAMPLES
+from tests.e2e.server import StandInServer
+
+ALICE, BOB = 501, 502
+PASTED = "一是理论学习不够系统，往往以会代学，去年只读完两本原著，没有形成读书笔记。"
+COPIED = "班子成员思想不够解放，工作按部就班、因循守旧、求稳怕变。对解决制约事业改革发展的瓶颈问题办法不多，思维方式上还习惯于凭经验考虑问题，对工作改革思考不深，主动思考、主动改革、主动改进的意识还不够强烈。"
+
+
+class BotProcess:
+    """`draft-review bot` as a child process, its output captured to a log file."""
+
+    def __init__(self, server: StandInServer, data_dir: Path, log_file: Path) -> None:
+        self.env = {
+            **{k: v for k, v in os.environ.items() if not k.startswith(("TELEGRAM_", "DATABASE_"))},
+            "TELEGRAM_BOT_TOKEN": TOKEN,
+            "TELEGRAM_API_BASE_URL": server.base_url,
+            "TELEGRAM_FILE_BASE_URL": server.file_base_url,
+            "DATA_DIR": str(data_dir),
+            "CORPUS_DIR": str(SEEDS),
+            "LOG_LEVEL": "DEBUG",
+        }
+        self.log_file = log_file
+        self.process: subprocess.Popen[bytes] | None = None
+
+    def start(self, api: FakeBotApi) -> None:
+        started = len([c for c in api.calls if c.method == "setMyCommands"])
+        with self.log_file.open("ab") as log:
+            self.process = subprocess.Popen(
+                [sys.executable, "-m", "bot.cli", "bot"],
+                cwd=ROOT,
+                env=self.env,
+                stdout=log,
+                stderr=log,
+            )
+        api.wait_for(lambda c: c.method == "setMyCommands", count=started + 1, timeout=60)
+
+    def stop(self) -> None:
+        assert self.process is not None
+        self.process.send_signal(signal.SIGTERM)
+        assert self.process.wait(timeout=60) == 0, self.log_file.read_text(errors="replace")[-3000:]
+
+
+@pytest.fixture
+def api() -> FakeBotApi:
+    return FakeBotApi()
+
+
+@pytest.fixture
+def bot(api: FakeBotApi, tmp_path: Path) -> Iterator[BotProcess]:
+    with StandInServer(api) as server:
+        process = BotProcess(server, tmp_path / "data", tmp_path / "bot.log")
+        process.start(api)
+        try:
+            yield process
+        finally:
+            if process.process and process.process.poll() is None:
+                process.process.kill()
+                process.process.wait()
+
+
+def ask(api: FakeBotApi, payload: dict, chat_id: int, expect: str = "") -> str:
+    """Push one update; wait for a new message to `chat_id` containing `expect`; return it."""
+
+    def wanted(c: Call) -> bool:
+        to_chat = (
+            c.method in {"sendMessage", "editMessageText"} and c.params.get("chat_id") == chat_id
+        )
+        return to_chat and expect in str(c.params.get("text", ""))
+
+    before = len([c for c in api.calls if wanted(c)])
+    api.push(payload)
+    return str(api.wait_for(wanted, count=before + 1, timeout=60)[before].params["text"])
+
+
+def docx_bytes(paragraphs: list[str]) -> bytes:
+    document = docx.Document()
+    for paragraph in paragraphs:
+        document.add_paragraph(paragraph)
+    buffer = io.BytesIO()
+    document.save(buffer)
+    return buffer.getvalue()
+
+
+@pytest.mark.slow
+def test_the_bot_end_to_end(api: FakeBotApi, bot: BotProcess) -> None:
+    help_text = ask(api, u.command(ALICE, "/start"), ALICE)
+    assert "材料审阅助手" in help_text
+
+    first = ask(api, u.text(ALICE, PASTED), ALICE, "审阅结果")
+    assert "主要维度：<b>理论学习</b>" in first and "第 1 号" in first
+
+    api.files["doc1"] = docx_bytes(
+        [
+            "（六）廉洁自律方面",
+            "一是落实一岗双责不到位，对分管部门廉政风险排查不深，公务接待存在超标准问题。",
+        ]
+    )
+    from_docx = ask(
+        api,
+        u.document(
+            ALICE,
+            "doc1",
+            "我的草稿.docx",
+            len(api.files["doc1"]),
+            "application/vnd.openxmlformats-officedocument.wordprocessingml.document",
+        ),
+        ALICE,
+        "审阅结果",
+    )
+    assert "主要维度：<b>廉洁自律</b>" in from_docx and "第 2 号" in from_docx
+
+    examples = ask(api, u.command(ALICE, "/dimension 廉洁自律"), ALICE, "语料示例")
+    assert examples.count("来源：") == 3
+    more = api.sent(ALICE)[-1].params["reply_markup"]["inline_keyboard"][0][0]["callback_data"]
+    page_two = ask(api, u.callback(ALICE, more), ALICE, "语料示例")
+    assert "\n\n4." in page_two
+
+    listing = ask(api, u.command(ALICE, "/history"), ALICE, "最近的审阅记录")
+    assert "<b>2</b>." in listing and "<b>1</b>." in listing
+    shown = ask(api, u.command(ALICE, "/show 1"), ALICE, "审阅结果")
+    assert "第 1 号" in shown and "理论学习" in shown
+
+    refused = ask(api, u.command(BOB, "/show 1"), BOB)
+    assert "没有找到您的第 1 号记录" in refused
+    empty = ask(api, u.command(BOB, "/history"), BOB)
+    assert "还没有审阅记录" in empty
+
+    original = u.text(BOB, COPIED, chat_id=u.GROUP_ID)
+    group_review = ask(
+        api,
+        u.command(ALICE, f"/review{u.BOT_MENTION}", chat_id=u.GROUP_ID, reply_to=original),
+        u.GROUP_ID,
+        "审阅结果",
+    )
+    assert "第 3 号" in group_review
+    shared = ask(api, u.command(ALICE, "/share 3", chat_id=u.GROUP_ID), u.GROUP_ID, "分享")
+    assert "分享的审阅结果" in shared and COPIED[:12] not in shared
+
+    sticker_reply = ask(api, u.sticker(ALICE), ALICE)
+    assert "只能审阅文字" in sticker_reply
+
+    sample = (EXAMPLES / "sample_draft.txt").read_text(encoding="utf-8")
+    long_draft = "\n".join([sample] * 7)[:20_000]
+    assert len(long_draft) == 20_000
+    before = len(api.sent(ALICE))
+    ask(api, u.text(ALICE, long_draft), ALICE, "第 4 号")
+    listing_after = ask(api, u.command(ALICE, "/history"), ALICE, "最近的审阅记录")
+    long_replies = [str(c.params["text"]) for c in api.sent(ALICE)[before:-1]]
+    assert len(long_replies) > 1, "a 20,000-character draft needs several messages"
+    assert all(len(t) <= 4096 for t in long_replies)
+    assert "<b>4</b>." in listing_after
+
+    bot.stop()
+    bot.start(api)
+    after_restart = ask(api, u.command(ALICE, "/history"), ALICE, "最近的审阅记录")
+    assert all(f"<b>{n}</b>." in after_restart for n in (1, 2, 3, 4))
+    bot.stop()
+
+    log = bot.log_file.read_text(encoding="utf-8", errors="replace")
+    assert TOKEN not in log and TOKEN.split(":")[1] not in log
+    for secret in (PASTED[:15], COPIED[:15], sample[60:80]):
+        assert secret not in log
