@@ -18,7 +18,7 @@ import pytest
 
 from tests.bot import updates as u
 from tests.bot.fake_api import TOKEN, Call, FakeBotApi
-from tests.conftest import ROOT, SEEDS, EXAMPLES
+from tests.conftest import EXAMPLES, ROOT, SEEDS
 from tests.e2e.server import StandInServer
 
 ALICE, BOB = 501, 502

@@ -1,0 +1,66 @@
+"""The history store against a real SQLite database."""
+
+from __future__ import annotations
+
+import asyncio
+from pathlib import Path
+
+from bot.db import create_schema, make_engine, make_sessions
+from bot.storage import SqlReviewStore
+
+REVIEW = {"dimension": "理论学习", "duplicate_ratio": 0.5, "scores": {}, "matches": []}
+
+
+async def test_numbers_count_per_user_and_survive_a_restart(tmp_path: Path) -> None:
+    url = f"sqlite+aiosqlite:///{tmp_path / 'h.db'}"
+    engine = make_engine(url)
+    await create_schema(engine)
+    store = SqlReviewStore(make_sessions(engine))
+    first = await store.add(user_id=1, chat_id=1, draft="甲", review=REVIEW)
+    other = await store.add(user_id=2, chat_id=2, draft="乙", review=REVIEW)
+    second = await store.add(user_id=1, chat_id=-5, draft="丙", review=REVIEW)
+    assert (first.number, other.number, second.number) == (1, 1, 2)
+    await engine.dispose()
+
+    engine = make_engine(url)
+    await create_schema(engine)  # idempotent on an existing database
+    store = SqlReviewStore(make_sessions(engine))
+    assert [s.number for s in await store.recent(1)] == [2, 1]
+    stored = await store.get(1, 2)
+    assert stored is not None and stored.draft == "丙" and stored.chat_id == -5
+    assert stored.review == REVIEW and stored.created_at.tzinfo is not None
+    await engine.dispose()
+
+
+async def test_no_call_reaches_another_users_rows(store: SqlReviewStore) -> None:
+    await store.add(user_id=1, chat_id=1, draft="甲的草稿", review=REVIEW)
+    assert await store.get(2, 1) is None
+    assert await store.delete(2, 1) is False
+    assert await store.forget(2) == 0
+    assert await store.recent(2) == []
+    assert (await store.get(1, 1)) is not None
+
+
+async def test_forget_really_deletes(store: SqlReviewStore, config) -> None:
+    for _ in range(3):
+        await store.add(user_id=7, chat_id=7, draft="要删除的草稿", review=REVIEW)
+    assert await store.forget(7) == 3
+    assert await store.recent(7) == []
+    import sqlite3
+
+    db = sqlite3.connect(config.database_url.removeprefix("sqlite+aiosqlite:///"))
+    assert db.execute("select count(*) from reviews where draft like '%要删除%'").fetchone() == (0,)
+    db.close()
+
+
+async def test_concurrent_saves_by_one_user_get_distinct_numbers(store: SqlReviewStore) -> None:
+    saved = await asyncio.gather(
+        *[store.add(user_id=9, chat_id=9, draft=str(i), review=REVIEW) for i in range(8)]
+    )
+    assert sorted(s.number for s in saved) == list(range(1, 9))
+
+
+async def test_recent_is_limited_to_ten(store: SqlReviewStore) -> None:
+    for i in range(12):
+        await store.add(user_id=3, chat_id=3, draft=f"第{i}稿", review=REVIEW)
+    assert [s.number for s in await store.recent(3)] == list(range(12, 2, -1))
