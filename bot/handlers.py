@@ -39,6 +39,7 @@ from bot.render import (
 from bot.storage import ReviewStore, StoredReview
 from core import Corpus, DraftInputError, UnknownDimensionError, review
 from core.reading import decode_text, docx_text
+from core.text import is_blank
 
 log = logging.getLogger(__name__)
 EXAMPLES_PAGE = 3
@@ -121,7 +122,7 @@ async def _review_and_reply(
     message: Message, context: ContextTypes.DEFAULT_TYPE, text: str
 ) -> None:
     found = services(context)
-    if not text.strip():
+    if is_blank(text):
         await message.reply_text("内容为空，请发送需要审阅的材料文字。")
         return
     if len(text) > found.config.max_draft_chars:

@@ -19,6 +19,7 @@ from core.reading import DraftInputError, decode_text, read_draft
 from core.review import review
 from core.schemes import UnknownDimensionError
 from core.terminal import Style, render_examples, render_review, render_stats
+from core.text import is_blank
 from core.tokens import Tokenizer
 
 EXIT_USAGE = 2
@@ -81,6 +82,11 @@ def main(
         return EXIT_USAGE
     except KeyboardInterrupt:
         return 130
+    except BrokenPipeError:
+        # The reader went away (draft-review … | head): stop quietly, as Unix tools do.
+        devnull = os.open(os.devnull, os.O_WRONLY)
+        os.dup2(devnull, sys.stdout.fileno())
+        return 1
 
 
 def _run(args: argparse.Namespace, out: TextIO) -> int:
@@ -117,7 +123,7 @@ def _read_input(path: str) -> str:
         text = read_draft(file)
     if len(text.encode("utf-8")) > MAX_DRAFT_BYTES:
         raise UsageError(f"文本过大（超过 {MAX_DRAFT_BYTES // 1024 // 1024} MB）")
-    if not text.strip():
+    if is_blank(text):
         raise UsageError("材料内容为空，请提供需要审阅的文字")
     return text
 

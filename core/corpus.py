@@ -76,6 +76,8 @@ def passages_of(name: str, doc: Document) -> list[Passage]:
     out: list[Passage] = []
     for block in doc.blocks:
         spans = [(i.start, i.end) for i in block.items] or [(block.body.start, block.body.end)]
+        if block.items and block.items[0].start > block.body.start:  # 主要表现在：一是…
+            spans[0] = (block.body.start, spans[0][1])
         for start, end in spans:
             out.append(Passage(name, block.section, block.heading_dimension, doc.text[start:end]))
     return out
@@ -141,5 +143,5 @@ def load_corpus(
     return build_corpus(
         read_corpus_texts(folder),
         scheme=scheme,
-        tokenizer=tokenizer or Tokenizer(cache_dir=None),
+        tokenizer=tokenizer or Tokenizer(),
     )

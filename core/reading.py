@@ -33,12 +33,14 @@ def docx_text(data: bytes) -> str:
 
     try:
         with zipfile.ZipFile(io.BytesIO(data)) as archive:
-            if sum(i.file_size for i in archive.infolist()) > MAX_DOCX_UNPACKED:
-                raise DraftInputError("该 .docx 文件解压后过大，无法处理")
+            unpacked = sum(i.file_size for i in archive.infolist())
+    except zipfile.BadZipFile:
+        raise DraftInputError("无法打开该 .docx 文件，请确认它是 Word 文档") from None
+    if unpacked > MAX_DOCX_UNPACKED:
+        raise DraftInputError("该 .docx 文件解压后过大，无法处理")
+    try:
         document = docx.Document(io.BytesIO(data))
-    except (zipfile.BadZipFile, KeyError, ValueError) as exc:
-        if isinstance(exc, DraftInputError):
-            raise
+    except Exception:  # python-docx raises many kinds (lxml, KeyError, ValueError…) on bad files
         raise DraftInputError("无法打开该 .docx 文件，请确认它是 Word 文档") from None
     lines = [p.text for p in document.paragraphs]
     for table in document.tables:

@@ -47,15 +47,19 @@ class _Start:
 
 def parse(text: str, scheme: Scheme) -> Document:
     """Parse a normalised text. A text with no headings is one block."""
-    starts, headings = _block_starts(text, scheme)
+    starts = _block_starts(text, scheme)
     blocks: list[Block] = []
     sentences: list[Sentence] = []
+    headings: list[Span] = []
     for i, start in enumerate(starts):
         end = starts[i + 1].pos if i + 1 < len(starts) else len(text)
         block = _make_block(text, start, end)
         if block is not None:
             blocks.append(block)
             sentences.extend(split_sentences(text, block.body.start, block.body.end))
+        heading = block.heading if block is not None else start.heading
+        if heading is not None:
+            headings.append(heading)
     return Document(text, tuple(blocks), tuple(sentences), tuple(headings))
 
 
@@ -67,9 +71,8 @@ def section_of(title: str) -> SectionKind | None:
     return None
 
 
-def _block_starts(text: str, scheme: Scheme) -> tuple[list[_Start], list[Span]]:
+def _block_starts(text: str, scheme: Scheme) -> list[_Start]:
     starts = [_Start(0, None, None, None)]
-    headings: list[Span] = []
     section: SectionKind | None = None
     last_end = -1
     for m in _MARKER.finditer(text):
@@ -79,29 +82,32 @@ def _block_starts(text: str, scheme: Scheme) -> tuple[list[_Start], list[Span]]:
         if heading is None:
             continue
         span, kind, dimension = heading
-        headings.append(span)
         if kind is not None:
             section = kind
         starts.append(_Start(span.start, span, section, dimension))
         last_end = span.end
-    return starts, headings
+    return starts
 
 
 def _heading_at(
     text: str, pos: int, scheme: Scheme, *, after_heading: bool
 ) -> tuple[Span, SectionKind | None, str | None] | None:
-    """A heading starting at `pos`, with the section it opens and the dimension it names."""
+    """A heading starting at `pos`, with the section it opens and the dimension it names.
+
+    一、 headings count only at a line start (or right after another heading): inside a
+    paragraph, 一、二、 are an enumeration. （一） may also follow a sentence end, because PDF
+    exports run blocks together on one line.
+    """
     at_line_start = pos == 0 or text[pos - 1] == "\n"
-    if not (at_line_start or after_heading or text[pos - 1] in _BOUNDARY):
-        return None
     if m := _L1.match(text, pos):
+        if not (at_line_start or after_heading):
+            return None
         title = _section_title(text, m.end())
-        kind = section_of(title)
-        dimension = scheme.in_heading(title)
-        if dimension is not None and kind is None:
-            return Span(pos, m.end() + len(title)), None, dimension
-        if kind is not None and (at_line_start or dimension is None):
-            return Span(pos, m.end() + len(title)), kind, None
+        kind, dimension = section_of(title), scheme.in_heading(title)
+        if kind is None and dimension is None:
+            return None
+        return Span(pos, m.end() + len(title)), kind, dimension
+    if not (at_line_start or after_heading or text[pos - 1] in _BOUNDARY):
         return None
     if m := _L2.match(text, pos):
         end = _heading_end(text, m.end())
@@ -146,19 +152,21 @@ def _heading_end(text: str, pos: int) -> int:
 
 
 def _make_block(text: str, start: _Start, end: int) -> Block | None:
-    body_start = start.heading.end if start.heading else start.pos
-    body = trim(text, body_start, end)
+    heading = start.heading
+    body = trim(text, heading.end if heading else start.pos, end)
+    if body is None and heading is not None and text.startswith("（", heading.start):
+        # （一）理论学习不够深入，学用脱节。 with nothing after it: the "heading" is the content.
+        marker = _L2.match(text, heading.start)
+        heading = Span(heading.start, marker.end()) if marker else heading
+        body = trim(text, heading.end, end)
     if body is None:
         return None
-    heading_text = None
-    if start.heading is not None:
-        heading_text = text[start.heading.start : start.heading.end].strip()
     return Block(
         start=start.pos,
         end=body.end,
         section=start.section,
-        heading=start.heading,
-        heading_text=heading_text,
+        heading=heading,
+        heading_text=None if heading is None else text[heading.start : heading.end].strip(),
         heading_dimension=start.heading_dimension,
         body=body,
         items=_items(text, body),
@@ -170,7 +178,7 @@ def _items(text: str, body: Span) -> tuple[Item, ...]:
     starts: list[tuple[int, str]] = []
     for m in _ITEM.finditer(text, body.start, body.end):
         p = m.start()
-        if p == body.start or text[p - 1] in "。！？；\n":
+        if p == body.start or text[p - 1] in "。！？；：\n":
             starts.append((p, m.group()))
     items = []
     for i, (p, label) in enumerate(starts):

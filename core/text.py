@@ -22,7 +22,7 @@ _CJKISH = f"[{_CJK}{_CJK_PUNCT}]"
 
 _INVISIBLE = re.compile("[\u200b-\u200f\u202a-\u202e\u2060-\u2064\ufeff\u00ad]")
 _CONTROL = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
-_MARKER = re.compile(r"#{2,}\s*[A-Za-z_]{2,30}\s*#{2,}")
+_MARKER = re.compile(r"##\s*[A-Za-z_]{2,30}\s*##")
 _SPACES = "[ \t\u00a0\u2000-\u200a\u202f\u205f\u3000]"
 _SPACE_RUN = re.compile(f"{_SPACES}+")
 _SPACE_IN_CJK = re.compile(f"(?<={_CJKISH}){_SPACES}+|{_SPACES}+(?={_CJKISH})")
@@ -34,8 +34,9 @@ _FULLWIDTH_ALNUM = {
     **{0xFF41 + i: 0x61 + i for i in range(26)},
 }
 _PUNCT_TO_FULL = {",": "，", ";": "；", ":": "：", "?": "？", "!": "！"}
-_ASCII_PUNCT_NEAR_CJK = re.compile(f"(?<={_CJKISH})[,;:?!]|[,;:?!](?={_CJKISH})")
-_ASCII_PERIOD_AFTER_CJK = re.compile(f"(?<=[{_CJK}])\\.(?![0-9A-Za-z])")
+_ASCII_PUNCT_NEAR_CJK = re.compile(f"(?<={_CJKISH})[,;:?!]+|[,;:?!]+(?={_CJKISH})")
+_ASCII_ELLIPSIS_AFTER_CJK = re.compile(f"(?<=[{_CJK}])\\.{{2,}}")
+_ASCII_PERIOD_AFTER_CJK = re.compile(f"(?<=[{_CJK}])\\.(?![0-9A-Za-z.])")
 
 SENTENCE_END = "。！？"
 CLAUSE_BREAK = "，；："
@@ -47,6 +48,7 @@ _LIST_START = re.compile(
     r"^(?:[一二三四五六七八九十]+[、是]|第[一二三四五六七八九十]+|（[一二三四五六七八九十0-9]+）"
     r"|[0-9]+[.、．]|[①-⑳])"
 )
+_CLAUSE_TAIL = re.compile(f"^[{_CJK}]{{1,4}}[，、；]")
 # Characters a compare key keeps: letters, digits and CJK ideographs; never redactions.
 _FORMULA_BASE = 0xE000  # formulas become one private-use character each in compare keys
 _KEY_DROP = re.compile(f"[^0-9A-Za-z{_CJK}\ue000-\uf8ff]+")
@@ -66,12 +68,25 @@ def normalize(raw: str) -> str:
 
 
 def _normalize_line(line: str) -> str:
+    # Each widening can put Chinese punctuation next to more ASCII marks; repeat to a fixpoint
+    # so normalising twice never changes anything (a handful of rounds suffice in practice).
+    for _ in range(8):
+        widened = _widen_once(line)
+        if widened == line:
+            break
+        line = widened
+    return line
+
+
+def _widen_once(line: str) -> str:
     line = _SPACE_IN_CJK.sub("", _SPACE_RUN.sub(" ", line).strip())
+    line = _pair_ascii_quotes(line)
     line = _ASCII_PAREN.sub(_widen_paren, line)
-    line = _ASCII_PUNCT_NEAR_CJK.sub(lambda m: _PUNCT_TO_FULL[m.group()], line)
+    line = _ASCII_PUNCT_NEAR_CJK.sub(lambda m: "".join(_PUNCT_TO_FULL[c] for c in m.group()), line)
+    line = _ASCII_ELLIPSIS_AFTER_CJK.sub("……", line)
     line = _ASCII_PERIOD_AFTER_CJK.sub("。", line)
     # Widened brackets and quotes are Chinese punctuation now, so spaces beside them go too.
-    return _SPACE_IN_CJK.sub("", _pair_ascii_quotes(line))
+    return _SPACE_IN_CJK.sub("", line)
 
 
 def _widen_paren(match: re.Match[str]) -> str:
@@ -107,12 +122,16 @@ def _join_broken_lines(lines: list[str]) -> list[str]:
 
 
 def _continues(previous: str, line: str) -> bool:
+    """Whether `line` carries on the sentence `previous` left open (a PDF page-width break)."""
     if previous[-1] in _LINE_END_OK or _LIST_START.match(line):
         return False
     if _LIST_START.match(previous) and len(previous) < 30:
         return False  # a heading such as 一、存在的问题
     # Prose broken mid-sentence carries clause punctuation; a bare title line does not.
-    return len(previous) >= 20 and any(ch in previous for ch in "，、；")
+    if len(previous) >= 8 and any(ch in previous for ch in "，、；"):
+        return True
+    # …专题研讨交流 / 活动，但自学不够。: the next line opens with the end of a clause.
+    return bool(_CLAUSE_TAIL.match(line))
 
 
 def split_sentences(text: str, start: int = 0, end: int | None = None) -> tuple[Sentence, ...]:
@@ -188,6 +207,12 @@ def compare_key(fragment: str) -> str:
     the genre's set formulas (习近平新时代中国特色社会主义思想 …) folded into one character."""
     bare = _KEY_DROP.sub("", _ENUM_PREFIX.sub("", fragment))
     return _FORMULA.sub(lambda m: _FORMULA_CODES[m.group()], bare)
+
+
+def is_blank(text: str) -> bool:
+    """True when nothing reviewable is left once the text is normalised."""
+    normal = normalize(text)
+    return trim(normal, 0, len(normal)) is None
 
 
 def counted_chars(fragment: str) -> int:

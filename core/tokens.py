@@ -8,7 +8,6 @@ from __future__ import annotations
 
 import logging
 import re
-import tempfile
 import threading
 from pathlib import Path
 
@@ -21,21 +20,28 @@ class Tokenizer:
     """Chinese word segmentation. Build once and pass it in; safe to share between threads."""
 
     def __init__(self, cache_dir: Path | None = None) -> None:
+        """`cache_dir` keeps jieba's prefix dictionary between runs; None writes nothing."""
         jieba.setLogLevel(logging.WARNING)
-        directory = cache_dir or Path(tempfile.gettempdir()) / "draft-review"
         self._jieba = jieba.Tokenizer()
-        self._jieba.tmp_dir = str(directory)
-        self._cache_dir = directory
+        self._cache_dir = cache_dir
         self._lock = threading.Lock()
         self._ready = False
 
     def _ensure_ready(self) -> None:
         # Loading the dictionary takes ~0.4 s: do it once, on first use, under a lock.
         with self._lock:
-            if not self._ready:
+            if self._ready:
+                return
+            if self._cache_dir is None:
+                self._jieba.FREQ, self._jieba.total = self._jieba.gen_pfdict(
+                    self._jieba.get_dict_file()
+                )
+                self._jieba.initialized = True
+            else:
                 self._cache_dir.mkdir(parents=True, exist_ok=True)
+                self._jieba.tmp_dir = str(self._cache_dir)
                 self._jieba.initialize()
-                self._ready = True
+            self._ready = True
 
     def words(self, text: str) -> list[str]:
         """Chinese words of two or more characters, in order (punctuation and digits dropped)."""

@@ -115,9 +115,21 @@ def test_docx_and_gb18030_files_are_read(
     assert json.loads(out)["dimension"] == "廉洁自律"
 
 
+def _docx_with_broken_xml() -> bytes:
+    import zipfile
+
+    buffer = io.BytesIO()
+    with zipfile.ZipFile(buffer, "w") as archive:
+        archive.writestr("[Content_Types].xml", "<<garbage")
+        archive.writestr("word/document.xml", "<w:document/>")
+    return buffer.getvalue()
+
+
 def _bad(tmp_path: Path) -> dict[str, tuple[list[str], str]]:
     (tmp_path / "empty.txt").write_text("", encoding="utf-8")
     (tmp_path / "blank.txt").write_text(" \n\u3000\n", encoding="utf-8")
+    (tmp_path / "invisible.txt").write_text("\u200b##paidbegin##\u200b", encoding="utf-8")
+    (tmp_path / "badxml.docx").write_bytes(_docx_with_broken_xml())
     (tmp_path / "binary.bin").write_bytes(b"\x7fELF\x00\x01\x02" * 100)
     (tmp_path / "fake.docx").write_bytes(b"PK\x03\x04 this is not a zip")
     (tmp_path / "latin1.txt").write_bytes("caf\xe9 \xff\xfe\xfd".encode("latin-1"))
@@ -131,6 +143,8 @@ def _bad(tmp_path: Path) -> dict[str, tuple[list[str], str]]:
         "undecodable": (["review", str(tmp_path / "latin1.txt"), *corpus], "编码"),
         "empty text": (["review", str(tmp_path / "empty.txt"), *corpus], "为空"),
         "blank text": (["review", str(tmp_path / "blank.txt"), *corpus], "为空"),
+        "invisible text": (["review", str(tmp_path / "invisible.txt"), *corpus], "为空"),
+        "docx with broken xml": (["review", str(tmp_path / "badxml.docx"), *corpus], ".docx"),
         "unknown dimension": (["examples", "廉洁", *corpus], "廉洁自律"),
         "bad count": (["examples", "廉洁自律", "-n", "0", *corpus], "-n"),
         "missing corpus": (
@@ -210,3 +224,21 @@ def test_the_installed_console_script_runs(tmp_path: Path) -> None:
     )
     assert empty.returncode == 2
     assert "Traceback" not in empty.stderr.decode()
+
+
+def test_a_closed_pipe_ends_quietly() -> None:
+    """`draft-review review … | head -c 10`: no traceback when the reader goes away."""
+    script = Path(sys.executable).with_name("draft-review")
+    command = [str(script)] if script.exists() else [sys.executable, "-m", "core"]
+    process = subprocess.Popen(
+        [*command, "review", str(SAMPLE), "--json", "--corpus", str(SEEDS)],
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        cwd=ROOT,
+    )
+    assert process.stdout is not None and process.stderr is not None
+    assert len(process.stdout.read(10)) == 10
+    process.stdout.close()
+    process.wait(timeout=120)
+    assert b"Traceback" not in process.stderr.read()
+    process.stderr.close()

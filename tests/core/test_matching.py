@@ -84,7 +84,7 @@ def test_headings_and_stock_one_liners_are_not_reported(corpus: Corpus) -> None:
 
 
 def test_duplicate_ratio_counts_copied_characters_but_never_redactions(corpus: Corpus) -> None:
-    copied = "坚持把全面从严治党、党风廉政建设牢牢抓在手上、扛在肩上，把责任压力传导到位。"
+    copied = "对解决制约事业改革发展的瓶颈问题办法不多，思维方式上还习惯于凭经验考虑问题。"
     plain = review(copied, corpus)
     assert plain.duplicate_ratio == 1.0
     redacted = review("****" + copied, corpus)
@@ -138,3 +138,12 @@ def test_ngram_index_on_its_own() -> None:
     assert NgramIndex.build(()).candidates("学习").tolist() == []
     # a space separates clauses: 洁自 is not a bigram of the third key
     assert 2 not in index.candidates("洁自").tolist()
+
+
+def test_official_formulas_are_not_copies(corpus: Corpus) -> None:
+    assert review("深刻领悟“两个确立”的决定性意义。", corpus).matches == ()
+
+
+def test_a_sentence_behind_a_bare_numbered_marker_is_still_matched(corpus: Corpus) -> None:
+    result = review(f"（一）{LONG}", corpus)
+    assert len(result.matches) == 1 and result.matches[0].source == SOURCE

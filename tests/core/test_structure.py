@@ -128,3 +128,36 @@ def test_section_title_cut_where_it_runs_into_text() -> None:
     titles = [doc.text[h.start : h.end] for h in doc.headings]
     assert titles == ["二、原因分析", "三、下一步整改措施"]
     assert [b.section for b in doc.blocks] == ["cause", "measure"]
+
+
+def test_a_numbered_heading_with_nothing_after_it_is_content() -> None:
+    doc = _doc("（一）理论学习不够深入，政治理论学习缺乏深度，学用脱节。")
+    [block] = doc.blocks
+    assert (
+        doc.text[block.body.start : block.body.end]
+        == "理论学习不够深入，政治理论学习缺乏深度，学用脱节。"
+    )
+    assert len(doc.sentences) == 1
+
+
+def test_enumeration_inside_a_paragraph_is_not_a_heading() -> None:
+    doc = _doc("班子存在以下问题：一、理论学习不够。二、政治站位不高，大局意识不强。")
+    [block] = doc.blocks
+    assert block.heading is None and doc.headings == ()
+
+
+def test_items_after_a_colon_and_the_lead_in_is_kept() -> None:
+    from core.corpus import passages_of
+
+    doc = _doc(
+        "（一）理论学习方面。主要表现在：一是学习不够系统，碎片化严重；二是学用结合不紧；三是研讨不够深入。"
+    )
+    assert [i.label for i in doc.blocks[0].items] == ["一是", "二是", "三是"]
+    first = passages_of("d", doc)[0]
+    assert first.text.startswith("主要表现在：一是")
+
+
+def test_a_section_title_can_name_a_dimension_too() -> None:
+    doc = _doc("一、理论学习方面存在的问题\n学得不深，以会代学。")
+    [block] = doc.blocks
+    assert (block.section, block.heading_dimension) == ("problem", "理论学习")

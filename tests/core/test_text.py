@@ -109,3 +109,53 @@ def test_compare_key_folds_set_formulas_into_one_character() -> None:
 
 def test_redactions_and_spaces_are_not_counted() -> None:
     assert counted_chars("*单位 领导**班子") == 6
+
+
+@pytest.mark.parametrize(
+    ("raw", "expected"),
+    [
+        ("理,,", "理，，"),
+        ("问?!", "问？！"),
+        ('a",b"文', "a“，b”文"),
+        ("学习不够...", "学习不够……"),
+        ("文##paidend####paidbegin##文", "文文"),
+    ],
+)
+def test_runs_of_ascii_punctuation_are_widened_in_one_pass(raw: str, expected: str) -> None:
+    assert normalize(raw) == expected
+    assert normalize(expected) == expected
+
+
+@given(st.text(alphabet=st.sampled_from('理学,.;:?!"()（）“” \n#paidbegn*abc1'), max_size=60))
+def test_normalize_is_idempotent_on_mixed_chinese_and_ascii_punctuation(raw: str) -> None:
+    once = normalize(raw)
+    assert normalize(once) == once
+
+
+@pytest.mark.parametrize(
+    "raw",
+    [
+        "能够按照要求参加党委理论学习中心组的集中学习和专题研讨交流\n活动，但自学不够。",
+        "参加集中学习，但是\n自学不够深入。",
+    ],
+)
+def test_page_width_breaks_are_joined(raw: str) -> None:
+    assert "\n" not in normalize(raw)
+
+
+def test_blank_means_nothing_left_after_normalising() -> None:
+    from core.text import is_blank
+
+    assert is_blank("\u200b##paidbegin##\u200b\n\u3000")
+    assert is_blank("，。！")
+    assert not is_blank("学")
+
+
+def test_tokenizer_without_a_cache_dir_writes_nothing(tmp_path, monkeypatch) -> None:
+    import tempfile
+
+    from core import Tokenizer
+
+    monkeypatch.setattr(tempfile, "tempdir", str(tmp_path))
+    assert Tokenizer().words("理论学习不够深入") == ["理论", "学习", "不够", "深入"]
+    assert list(tmp_path.iterdir()) == []
