@@ -38,6 +38,8 @@ class BotProcess:
             "DATA_DIR": str(data_dir),
             "CORPUS_DIR": str(SEEDS),
             "LOG_LEVEL": "DEBUG",
+            "MAX_DRAFT_CHARS": "1000000",
+            "MAX_FILE_BYTES": str(8 * 1024 * 1024),
         }
         self.log_file = log_file
         self.process: subprocess.Popen[bytes] | None = None
@@ -159,21 +161,35 @@ def test_the_bot_end_to_end(api: FakeBotApi, bot: BotProcess) -> None:
     sticker_reply = ask(api, u.sticker(ALICE), ALICE)
     assert "只能审阅文字" in sticker_reply
 
+    # A long review in one chat does not hold up another user.
+    api.files["big"] = (
+        "今年以来我分管的三个项目推进缓慢，根子在于前期论证不充分、调度不及时。\n" * 9000
+    ).encode()
+    api.push(u.document(ALICE, "big", "长稿.txt", len(api.files["big"]), "text/plain"))
+    ask(api, u.command(BOB, "/start"), BOB, "材料审阅助手")
+    assert not any("第 4 号" in str(c.params["text"]) for c in api.sent(ALICE)), (
+        "Bob waited for Alice"
+    )
+    api.wait_for(
+        lambda c: c.params.get("chat_id") == ALICE and "第 4 号" in str(c.params.get("text")),
+        timeout=120,
+    )
+
     sample = (EXAMPLES / "sample_draft.txt").read_text(encoding="utf-8")
     long_draft = "\n".join([sample] * 7)[:20_000]
     assert len(long_draft) == 20_000
     before = len(api.sent(ALICE))
-    ask(api, u.text(ALICE, long_draft), ALICE, "第 4 号")
+    ask(api, u.text(ALICE, long_draft), ALICE, "第 5 号")
     listing_after = ask(api, u.command(ALICE, "/history"), ALICE, "最近的审阅记录")
     long_replies = [str(c.params["text"]) for c in api.sent(ALICE)[before:-1]]
     assert len(long_replies) > 1, "a 20,000-character draft needs several messages"
     assert all(len(t) <= 4096 for t in long_replies)
-    assert "<b>4</b>." in listing_after
+    assert "<b>5</b>." in listing_after
 
     bot.stop()
     bot.start(api)
     after_restart = ask(api, u.command(ALICE, "/history"), ALICE, "最近的审阅记录")
-    assert all(f"<b>{n}</b>." in after_restart for n in (1, 2, 3, 4))
+    assert all(f"<b>{n}</b>." in after_restart for n in (1, 2, 3, 4, 5))
     bot.stop()
 
     log = bot.log_file.read_text(encoding="utf-8", errors="replace")
