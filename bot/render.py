@@ -36,41 +36,37 @@ def clip(text: str, limit: int = QUOTE_CHARS) -> str:
 
 def split_messages(blocks: Iterable[str], limit: int = MESSAGE_LIMIT) -> list[str]:
     """Pack blocks (each balanced HTML) into as few messages as possible, in order."""
-    messages: list[str] = []
-    current = ""
-    for block in blocks:
-        for piece in _fit(block, limit):
-            joined = f"{current}\n\n{piece}" if current else piece
-            if len(joined) <= limit:
-                current = joined
-            else:
-                messages.append(current)
-                current = piece
-    if current:
-        messages.append(current)
-    return messages
+    return _pack((piece for block in blocks for piece in _fit(block, limit)), "\n\n", limit)
 
 
 def _fit(block: str, limit: int) -> list[str]:
     """A block longer than a message is split at line breaks; a tag never spans lines."""
     if len(block) <= limit:
         return [block]
-    pieces: list[str] = []
-    current = ""
+    lines: list[str] = []
     for line in block.split("\n"):
         while len(line) > limit:  # only plain escaped text can be this long
             cut = _safe_cut(line, limit)
-            pieces.append(line[:cut])
+            lines.append(line[:cut])
             line = line[cut:]
-        joined = f"{current}\n{line}" if current else line
+        lines.append(line)
+    return _pack(lines, "\n", limit)
+
+
+def _pack(pieces: Iterable[str], separator: str, limit: int) -> list[str]:
+    """Greedily join pieces (each at most `limit` long) with `separator` under `limit`."""
+    packed: list[str] = []
+    current: str | None = None
+    for piece in pieces:
+        joined = piece if current is None else f"{current}{separator}{piece}"
         if len(joined) <= limit:
             current = joined
         else:
-            pieces.append(current)
-            current = line
+            packed.append(current or "")
+            current = piece
     if current:
-        pieces.append(current)
-    return pieces
+        packed.append(current)
+    return packed
 
 
 def _safe_cut(line: str, limit: int) -> int:
