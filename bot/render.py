@@ -13,12 +13,12 @@ from html import escape
 from typing import Any
 
 from bot.storage import ReviewSummary, StoredReview
-from core import Passage, Scheme
+from core import Passage, Scheme, labels
 
 MESSAGE_LIMIT = 4096
-QUOTE_CHARS = 160  # longer quotes are cut in the middle; the full text is in /show
+QUOTE_CHARS = 160
+FINDINGS_SHOWN = 25  # longer quotes are cut in the middle; the full text is in /show
 BAR_CELLS = 10
-_SECTION = {"problem": "存在的问题", "cause": "原因分析", "measure": "整改措施"}
 
 
 def bar(score: float) -> str:
@@ -83,11 +83,50 @@ def review_messages(
     review: dict[str, Any], *, number: int | None = None, show_sources: bool = True
 ) -> list[str]:
     """The full review: verdict, six bars, each near-copy with its source, block hints."""
-    blocks = [_verdict(review, number), _score_lines(review)]
+    blocks = [_verdict(review, number), *_grade(review), _score_lines(review)]
+    blocks += _finding_blocks(review)
     if show_sources:
         blocks += _match_blocks(review)
     blocks += _heading_hints(review)
     return split_messages(blocks)
+
+
+def _grade(review: dict[str, Any]) -> list[str]:
+    verdict = review.get("verdict")
+    if not verdict:
+        return []
+    lines = [f"<b>总评 {verdict['grade']:.0f} 分</b>"]
+    for key, value in verdict.get("breakdown", {}).items():
+        lines.append(
+            f"<code>{bar(value)}</code> {value:>3.0f} {escape(labels.BREAKDOWN.get(key, key))}"
+        )
+    fixes = verdict.get("fixes", [])
+    if fixes:
+        lines.append("<b>最需要改的三件事</b>")
+        lines += [f"{n}. {escape(fix)}" for n, fix in enumerate(fixes, 1)]
+    missing = [d for d, c in verdict.get("coverage", {}).items() if not c.get("problems")]
+    if missing:
+        lines.append("未查摆的方面：" + "、".join(escape(d) for d in missing))
+    return ["\n".join(lines)]
+
+
+def _finding_blocks(review: dict[str, Any]) -> list[str]:
+    findings = review.get("findings", [])
+    if not findings:
+        return []
+    text = review.get("text", "")
+    blocks = [f"<b>审阅意见</b>（{len(findings)} 条，按重要程度排列）"]
+    for n, f in enumerate(findings[:FINDINGS_SHOWN], 1):
+        severity = labels.SEVERITIES.get(f["severity"], "")
+        kind = f"{severity}·{labels.CHECKS.get(f['check'], f['check'])}"
+        where = escape(clip(text[f["start"] : f["end"]].replace("\n", " "), 40))
+        blocks.append(
+            f"{n}. <b>[{escape(kind)}]</b> 「{where}」\n{escape(f['message'])}\n"
+            f"<i>建议：{escape(f['suggestion'])}</i>"
+        )
+    if len(findings) > FINDINGS_SHOWN:
+        blocks.append(f"另有 {len(findings) - FINDINGS_SHOWN} 条意见未列出，请先修改以上各处。")
+    return blocks
 
 
 def _verdict(review: dict[str, Any], number: int | None) -> str:
@@ -156,6 +195,7 @@ def summary_message(
     blocks = [
         f"<b>{header}</b>（第 {stored.number} 号，{_when(stored.created_at)}）",
         _verdict(review, None).split("\n", 1)[1],
+        *_grade(review),
         _score_lines(review),
     ]
     blocks += _heading_hints(review)

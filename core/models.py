@@ -6,6 +6,18 @@ from dataclasses import dataclass
 from typing import Any, Literal
 
 SectionKind = Literal["problem", "cause", "measure"]
+Severity = Literal["high", "medium", "low"]
+CheckName = Literal[
+    "stock_phrases",
+    "no_example",
+    "merit_as_problem",
+    "soft_criticism",
+    "cause_restates_problem",
+    "vague_measure",
+    "structure",
+    "typo",
+]
+SEVERITY_ORDER: dict[str, int] = {"high": 0, "medium": 1, "low": 2}
 
 
 @dataclass(frozen=True, slots=True)
@@ -103,6 +115,59 @@ class Match:
 
 
 @dataclass(frozen=True, slots=True)
+class Finding:
+    """Something a seasoned reviewer would ask the author to change, with how to change it."""
+
+    start: int
+    end: int
+    check: CheckName
+    severity: Severity
+    message: str
+    suggestion: str
+
+    def to_dict(self) -> dict[str, Any]:
+        return {
+            "start": self.start,
+            "end": self.end,
+            "check": self.check,
+            "severity": self.severity,
+            "message": self.message,
+            "suggestion": self.suggestion,
+        }
+
+
+@dataclass(frozen=True, slots=True)
+class DimensionCoverage:
+    """How a whole draft treats one dimension: problems found, measures answering them."""
+
+    dimension: str
+    problems: int
+    measures: int
+    score: float
+
+    def to_dict(self) -> dict[str, Any]:
+        return {"problems": self.problems, "measures": self.measures, "score": self.score}
+
+
+@dataclass(frozen=True, slots=True)
+class Verdict:
+    """A whole draft's grade, what it is made of, and the three things most worth fixing."""
+
+    grade: float
+    breakdown: tuple[tuple[str, float], ...]
+    fixes: tuple[str, ...]
+    coverage: tuple[DimensionCoverage, ...]
+
+    def to_dict(self) -> dict[str, Any]:
+        return {
+            "grade": self.grade,
+            "breakdown": dict(self.breakdown),
+            "fixes": list(self.fixes),
+            "coverage": {c.dimension: c.to_dict() for c in self.coverage},
+        }
+
+
+@dataclass(frozen=True, slots=True)
 class BlockReview:
     """Scores for one block of the draft."""
 
@@ -135,6 +200,8 @@ class Review:
     blocks: tuple[BlockReview, ...]
     matches: tuple[Match, ...]
     duplicate_ratio: float
+    findings: tuple[Finding, ...] = ()
+    verdict: Verdict | None = None
 
     def to_dict(self) -> dict[str, Any]:
         return {
@@ -145,4 +212,6 @@ class Review:
             "blocks": [b.to_dict() for b in self.blocks],
             "matches": [m.to_dict() for m in self.matches],
             "duplicate_ratio": self.duplicate_ratio,
+            "findings": [f.to_dict() for f in self.findings],
+            "verdict": None if self.verdict is None else self.verdict.to_dict(),
         }

@@ -2,12 +2,14 @@
 
 from __future__ import annotations
 
+from core.checks import CheckContext, run_checks
 from core.corpus import Corpus
 from core.matching import THRESHOLD, duplicate_ratio, find_matches
 from core.models import Block, BlockReview, Document, Review
 from core.scoring import score
 from core.structure import parse
 from core.text import normalize
+from core.verdict import make_verdict
 
 
 def review(text: str, corpus: Corpus, *, threshold: float = THRESHOLD) -> Review:
@@ -19,6 +21,8 @@ def review(text: str, corpus: Corpus, *, threshold: float = THRESHOLD) -> Review
     else:
         scores, top = score(corpus.model, _content(doc))
     matches = find_matches(doc, corpus.index, threshold=threshold)
+    context = CheckContext(doc, blocks, matches, corpus.model)
+    findings = run_checks(context)
     return Review(
         text=doc.text,
         scores=scores,
@@ -26,6 +30,8 @@ def review(text: str, corpus: Corpus, *, threshold: float = THRESHOLD) -> Review
         blocks=blocks,
         matches=matches,
         duplicate_ratio=duplicate_ratio(doc.text, matches),
+        findings=findings,
+        verdict=make_verdict(context, findings),
     )
 
 

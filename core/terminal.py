@@ -4,16 +4,13 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+from core import labels
 from core.corpus import CorpusStats
-from core.models import BlockReview, DimensionScore, Match, Passage, Review
+from core.models import BlockReview, DimensionScore, Finding, Match, Passage, Review, Verdict
 
 BAR_WIDTH = 20
-_SECTION_NAMES = {
-    "problem": "存在的问题",
-    "cause": "原因分析",
-    "measure": "整改措施",
-    None: "未分节",
-}
+MAX_FINDINGS_SHOWN = 30
+_SECTION_NAMES = labels.SECTIONS
 
 
 @dataclass(frozen=True, slots=True)
@@ -46,7 +43,9 @@ def render_review(result: Review, style: Style) -> str:
     """The whole report: scores, duplicates highlighted in the text, sources, blocks."""
     parts = [
         _header(result, style),
+        _verdict(result.verdict, style),
         _scores(result.scores, style),
+        _findings(result.text, result.findings, style),
         _highlighted(result, style),
         _sources(result.matches, style),
         _blocks(result, style),
@@ -62,6 +61,40 @@ def _header(result: Review, style: Style) -> str:
         f"主要维度：{style.bold}{top}{style.reset}",
         f"与语料库近似：{len(result.matches)} 处，占全文 {share}",
     ]
+    return "\n".join(lines)
+
+
+def _verdict(verdict: Verdict | None, style: Style) -> str:
+    if verdict is None:
+        return ""
+    lines = [f"{style.bold}总评 {verdict.grade:.0f} 分{style.reset}"]
+    for key, value in verdict.breakdown:
+        lines.append(f"  {bar(value, 10)} {value:5.1f}  {labels.BREAKDOWN[key]}")
+    if verdict.fixes:
+        lines.append(f"{style.bold}最需要改的三件事{style.reset}")
+        lines += [f"  {n}. {fix}" for n, fix in enumerate(verdict.fixes, 1)]
+    lines.append(f"{style.bold}各方面覆盖{style.reset}（问题条数 / 对应措施 / 得分）")
+    for c in verdict.coverage:
+        mark = "" if c.problems else f"  {style.warn}未查摆{style.reset}"
+        lines.append(f"  {c.dimension}  {c.problems} / {c.measures} / {c.score:.0f}{mark}")
+    return "\n".join(lines)
+
+
+def _findings(text: str, findings: tuple[Finding, ...], style: Style) -> str:
+    if not findings:
+        return f"{style.good}没有发现需要修改的问题。{style.reset}"
+    lines = [f"{style.bold}审阅意见（{len(findings)} 条）{style.reset}"]
+    for n, f in enumerate(findings[:MAX_FINDINGS_SHOWN], 1):
+        colour = style.warn if f.severity == "high" else ""
+        where = text[f.start : f.end].replace("\n", " ")
+        where = where if len(where) <= 30 else where[:29] + "…"
+        lines.append(
+            f"  {n}. {colour}[{labels.SEVERITIES[f.severity]}·{labels.CHECKS[f.check]}]"
+            f"{style.reset} 「{where}」\n     {f.message}\n"
+            f"     {style.dim}建议：{f.suggestion}{style.reset}"
+        )
+    if len(findings) > MAX_FINDINGS_SHOWN:
+        lines.append(f"  另有 {len(findings) - MAX_FINDINGS_SHOWN} 条，用 --json 查看全部。")
     return "\n".join(lines)
 
 

@@ -200,6 +200,15 @@ def _load_formulas() -> tuple[re.Pattern[str], dict[str, str]]:
 
 
 _FORMULA, _FORMULA_CODES = _load_formulas()
+_QUOTES = re.compile('[“”‘’"]')
+_RAW_FORMULA = re.compile(
+    "|".join(sorted((re.escape(_QUOTES.sub("", w)) for w in _FORMULA_CODES), key=len, reverse=True))
+)
+
+
+def without_formulas(fragment: str) -> str:
+    """The text without quotes and set formulas: 两个维护 is not a number, 二十大 not a date."""
+    return _RAW_FORMULA.sub("", _QUOTES.sub("", fragment))
 
 
 def compare_key(fragment: str) -> str:

@@ -43,6 +43,16 @@ class Tokenizer:
                 self._jieba.initialize()
             self._ready = True
 
+    def tokens(self, text: str) -> list[str]:
+        """Every token in order, single characters and punctuation included."""
+        self._ensure_ready()
+        return list(self._jieba.lcut(text, HMM=False))
+
+    def frequency(self, word: str) -> int:
+        """How common the dictionary says `word` is (0: not a word of its own)."""
+        self._ensure_ready()
+        return int(self._jieba.FREQ.get(word) or 0)
+
     def words(self, text: str) -> list[str]:
         """Chinese words of two or more characters, in order (punctuation and digits dropped)."""
         self._ensure_ready()

@@ -1,0 +1,254 @@
+"""Checks on the frame: causes that restate problems, vague measures, and structure."""
+
+from __future__ import annotations
+
+from rapidfuzz import fuzz
+
+from core.checks.context import CheckContext, finding, quote
+from core.models import Finding, Span
+from core.scoring import score
+from core.text import compare_key, counted_chars
+
+RESTATE_RATIO = 72.0  # a cause sentence this close to a problem sentence repeats it
+SAME_PARAGRAPH = 90.0
+ANSWER_SCORE = 50.0
+MIN_KEY = 10
+_SECTION_NAMES = {"problem": "存在的问题", "cause": "原因分析", "measure": "整改措施"}
+
+
+def cause_restates_problem(ctx: CheckContext) -> list[Finding]:
+    """Causes that repeat the problems, blame circumstances, or never reach a root cause."""
+    problems = [(compare_key(ctx.text[s.start : s.end]), s) for s in ctx.sentences("problem")]
+    problems = [(k, s) for k, s in problems if len(k) >= MIN_KEY]
+    out: list[Finding] = []
+    for sentence in ctx.sentences("cause"):
+        text = ctx.text[sentence.start : sentence.end]
+        key = compare_key(text)
+        twin = (
+            max(problems, key=lambda p: fuzz.ratio(key, p[0]), default=None)
+            if len(key) >= MIN_KEY
+            else None
+        )
+        if twin is not None and fuzz.ratio(key, twin[0]) >= RESTATE_RATIO:
+            problem_text = ctx.text[twin[1].start : twin[1].end]
+            out.append(
+                finding(
+                    sentence,
+                    "cause_restates_problem",
+                    "high",
+                    f"这条原因几乎重复了问题部分的“{quote(problem_text)}”，没有分析为什么。",
+                    "追问一层：是理想信念、党性修养、宗旨意识还是政绩观出了偏差？写出思想上的根子。",
+                )
+            )
+        elif blame := ctx.vocab.blame.search(text):
+            out.append(
+                finding(
+                    sentence,
+                    "cause_restates_problem",
+                    "medium",
+                    f"把原因归于客观（“{blame.group()}”），回避了主观责任。",
+                    "从主观上找原因，例如“对理论学习重要性认识不足，把学习当软任务”。",
+                )
+            )
+    return out + _shallow_causes(ctx)
+
+
+def _shallow_causes(ctx: CheckContext) -> list[Finding]:
+    out = []
+    for block in ctx.doc.blocks:
+        if block.section != "cause":
+            continue
+        body = ctx.text[block.start : block.end]
+        if counted_chars(body) >= 20 and not ctx.vocab.root_causes.search(body):
+            out.append(
+                finding(
+                    ctx.first_sentence(block.body),
+                    "cause_restates_problem",
+                    "medium",
+                    "这段原因停留在表面，没有触及思想根源。",
+                    "用理想信念、党性修养、宗旨意识、政绩观、纪律意识等角度剖析根源。",
+                )
+            )
+    return out
+
+
+def vague_measure(ctx: CheckContext) -> list[Finding]:
+    """Measures without action, target, deadline or quantity; problems no measure answers."""
+    out = []
+    vocab = ctx.vocab
+    for _, unit in ctx.units("measure"):
+        text = ctx.text[unit.start : unit.end]
+        if counted_chars(text) < 8:
+            continue
+        if not (
+            vocab.deadlines.search(text)
+            or vocab.quantities.search(text)
+            or vocab.concrete_actions.search(text)
+        ):
+            out.append(
+                finding(
+                    ctx.first_sentence(unit),
+                    "vague_measure",
+                    "medium",
+                    "这条措施空泛：没有具体动作、目标、时限或数量，无法检验是否做到。",
+                    "写成可检查的事项，例如“2024年3月底前制定学习计划，每月开展一次专题研讨”。",
+                )
+            )
+    return out + _unanswered(ctx)
+
+
+def measure_answers(ctx: CheckContext) -> list[set[str]]:
+    """For each measure block, the dimensions it answers: its top dimension and any it scores
+    strongly on, heading included (in this genre a measure's heading names its target)."""
+    answers = []
+    for block in ctx.doc.blocks:
+        if block.section == "measure":
+            scores, top = score(ctx.model, ctx.text[block.start : block.end])
+            strong = {s.dimension for s in scores if s.score >= ANSWER_SCORE}
+            answers.append(strong | ({top} if top else set()))
+    return answers
+
+
+def _unanswered(ctx: CheckContext) -> list[Finding]:
+    """A problem dimension for which no measure block speaks (its heading counts: in this
+    genre a measure's heading names what it answers)."""
+    measures = [b for b in ctx.doc.blocks if b.section == "measure"]
+    if not measures:
+        return []
+    answered = set().union(*measure_answers(ctx))
+    raised = [b.heading_dimension or b.dimension for b in ctx.blocks if b.section == "problem"]
+    missing = [d for d in ctx.scheme.names if d in raised and d not in answered]
+    if not missing:
+        return []
+    names = "、".join(f"“{d}”" for d in missing)
+    return [
+        finding(
+            measures[0].heading or ctx.first_sentence(measures[0].body),
+            "vague_measure",
+            "medium",
+            f"{names}方面查摆了问题，但整改措施里没有对应的措施。",
+            "为每个查摆出的问题写一条对应措施，做到问题、原因、措施一一对应。",
+        )
+    ]
+
+
+def structure(ctx: CheckContext) -> list[Finding]:
+    """Missing sections or dimensions, thin problems, misfiled blocks, paragraphs used twice."""
+    if not ctx.is_whole_draft:
+        return []
+    return (
+        _missing_sections(ctx)
+        + _missing_dimensions(ctx)
+        + _balance(ctx)
+        + _misfiled(ctx)
+        + _repeated(ctx)
+    )
+
+
+def _opening(ctx: CheckContext) -> Span:
+    first_line = ctx.text.split("\n", 1)[0]
+    return Span(0, max(1, len(first_line)))
+
+
+def _missing_sections(ctx: CheckContext) -> list[Finding]:
+    present = {b.section for b in ctx.doc.blocks}
+    missing = [k for k in ("problem", "cause", "measure") if k not in present]
+    if not missing:
+        return []
+    names = "、".join(f"“{_SECTION_NAMES[k]}”" for k in missing)
+    return [
+        finding(
+            _opening(ctx),
+            "structure",
+            "high",
+            f"材料缺少{names}部分。",
+            "按“存在的问题—原因分析—整改措施”三部分成文。",
+        )
+    ]
+
+
+def _missing_dimensions(ctx: CheckContext) -> list[Finding]:
+    problems = [b for b in ctx.blocks if b.section == "problem"]
+    if not problems:
+        return []
+    raised = {b.heading_dimension or b.dimension for b in problems}
+    missing = [d for d in ctx.scheme.names if d not in raised]
+    if not missing:
+        return []
+    first = ctx.doc.blocks[ctx.blocks.index(problems[0])]
+    titles = [h for h in ctx.doc.headings if h.end <= first.start + 1 and h != first.heading]
+    return [
+        finding(
+            titles[-1] if titles else _opening(ctx),
+            "structure",
+            "medium",
+            f"问题部分没有涉及{'、'.join(f'“{d}”' for d in missing)}方面。",
+            "对照六个方面逐一查摆，每个方面至少写一条具体问题。",
+        )
+    ]
+
+
+def _balance(ctx: CheckContext) -> list[Finding]:
+    body = dict.fromkeys(("problem", "cause", "measure", None), 0)
+    for block in ctx.doc.blocks:
+        body[block.section] += counted_chars(ctx.text[block.body.start : block.body.end])
+    total = sum(body.values())
+    share = (body["problem"] + body["cause"]) / total if total else 1.0
+    if share >= 0.5:
+        return []
+    measures = [b for b in ctx.doc.blocks if b.section == "measure"]
+    return [
+        finding(
+            (measures[0].heading or measures[0].body) if measures else _opening(ctx),
+            "structure",
+            "medium",
+            f"问题和原因只占全文的 {share:.0%}，篇幅重心偏离了查摆和剖析。",
+            "压缩开头和措施的铺陈，把篇幅用在问题和原因上（一般应过半）。",
+        )
+    ]
+
+
+def _misfiled(ctx: CheckContext) -> list[Finding]:
+    out = []
+    for block_review, block in zip(ctx.blocks, ctx.doc.blocks, strict=True):
+        said, found = block.heading_dimension, block_review.dimension
+        if block.section != "problem" or not said or not found or said == found:
+            continue
+        scores = {s.dimension: s.score for s in block_review.scores}
+        if scores.get(found, 0) - scores.get(said, 0) < 15:
+            continue  # a close call is not worth the author's time
+        out.append(
+            finding(
+                block.heading or block.body,
+                "structure",
+                "low",
+                f"标题是“{said}”，内容更像“{found}”方面的问题。",
+                f"核对归类：把这段移到“{found}”下，或补写真正属于“{said}”的问题。",
+            )
+        )
+    return out
+
+
+def _repeated(ctx: CheckContext) -> list[Finding]:
+    seen: list[tuple[str, int]] = []
+    out = []
+    for i, block in enumerate(ctx.doc.blocks):
+        for sentence in ctx.sentences_in(block.body):
+            key = compare_key(ctx.text[sentence.start : sentence.end])
+            if len(key) < 15:
+                continue
+            twin = next(
+                (j for k, j in seen if j != i and fuzz.ratio(key, k) >= SAME_PARAGRAPH), None
+            )
+            if twin is not None:
+                out.append(
+                    finding(
+                        sentence,
+                        "structure",
+                        "medium",
+                        "这句话在前面另一个标题下已经用过。",
+                        "同一段内容不要在两个标题下重复使用，各写各的具体问题。",
+                    )
+                )
+            seen.append((key, i))
+    return out

@@ -1,0 +1,145 @@
+"""错别字: slips from a confusion list (data), traditional characters, doubled characters,
+unmatched quotes, and look-alike characters that jieba cannot place in a word."""
+
+from __future__ import annotations
+
+import itertools
+import re
+
+from core.checks.context import CheckContext, finding
+from core.models import Finding, Span
+
+_CJK = re.compile(r"[\u4e00-\u9fff]")
+COMMON_WORD = 1000  # jieba frequency of a word common enough to suggest (时间 33288, 持续 4676)
+
+
+def typo(ctx: CheckContext) -> list[Finding]:
+    found = _confusions(ctx) + _traditional(ctx) + _doubled(ctx) + _quotes(ctx)
+    taken = [(f.start, f.end) for f in found]
+    found += [f for f in _look_alikes(ctx) if not any(a < f.end and f.start < b for a, b in taken)]
+    return found
+
+
+def _confusions(ctx: CheckContext) -> list[Finding]:
+    out = []
+    for m in ctx.vocab.confusion_pattern.finditer(ctx.text):
+        around = ctx.text[max(0, m.start() - 4) : m.end() + 4]
+        if any(word in around and m.group() in word for word in ctx.vocab.confusion_exceptions):
+            continue  # 中国之问 and 同时问题 are right as they are
+        right = ctx.vocab.confusions[m.group()]
+        out.append(
+            finding(
+                Span(m.start(), m.end()),
+                "typo",
+                "high",
+                f"疑似错别字“{m.group()}”。",
+                f"改为“{right}”。",
+            )
+        )
+    return out
+
+
+def _traditional(ctx: CheckContext) -> list[Finding]:
+    out = []
+    for i, ch in enumerate(ctx.text):
+        simple = ctx.vocab.traditional.get(ch)
+        if simple:
+            out.append(
+                finding(
+                    Span(i, i + 1),
+                    "typo",
+                    "medium",
+                    f"简体文稿中出现繁体字“{ch}”。",
+                    f"改为“{simple}”。",
+                )
+            )
+    return out
+
+
+def _doubled(ctx: CheckContext) -> list[Finding]:
+    out = []
+    for m in ctx.vocab.doubled.finditer(ctx.text):
+        around = ctx.text[max(0, m.start() - 2) : m.end() + 2]
+        if any(word in around for word in ctx.vocab.doubled_exceptions):
+            continue
+        out.append(
+            finding(
+                Span(m.start(), m.end()),
+                "typo",
+                "medium",
+                f"字词重复“{m.group()}”。",
+                f"删去一个“{m.group()[0]}”。",
+            )
+        )
+    return out
+
+
+def _quotes(ctx: CheckContext) -> list[Finding]:
+    """Per paragraph: a ” with no “ before it, or a “ never closed."""
+    out = []
+    offset = 0
+    for line in ctx.text.split("\n"):
+        open_at: int | None = None
+        for i, ch in enumerate(line):
+            if ch == "“":
+                if open_at is not None:
+                    out.append(_quote_finding(offset + open_at))
+                open_at = i
+            elif ch == "”":
+                if open_at is None:
+                    out.append(_quote_finding(offset + i))
+                open_at = None
+            elif ch == '"' and _CJK.search(line):
+                out.append(_quote_finding(offset + i))
+        if open_at is not None:
+            out.append(_quote_finding(offset + open_at))
+        offset += len(line) + 1
+    return out
+
+
+def _quote_finding(position: int) -> Finding:
+    return finding(
+        Span(position, position + 1),
+        "typo",
+        "low",
+        "引号不配对。",
+        "补齐或删去多余的引号，中文用“”成对引用。",
+    )
+
+
+def _look_alikes(ctx: CheckContext) -> list[Finding]:
+    """Two single characters jieba could not join, where swapping one for a look-alike
+    makes a dictionary word (时问 → 时间, 特续 → 持续)."""
+    out = []
+    position = 0
+    tokens = ctx.tokenizer.tokens(ctx.text)
+    for first, second in itertools.pairwise(tokens):
+        start = position
+        position += len(first)
+        if len(first) != 1 or len(second) != 1 or not (_CJK.match(first) and _CJK.match(second)):
+            continue
+        word = _repair(ctx, first + second)
+        if word is not None:
+            out.append(
+                finding(
+                    Span(start, start + 2),
+                    "typo",
+                    "low",
+                    f"“{first}{second}”不成词，疑似形近字之误。",
+                    f"是否应为“{word}”？",
+                )
+            )
+    return out
+
+
+def _repair(ctx: CheckContext, pair: str) -> str | None:
+    """A common word one look-alike swap away from `pair`; rare dictionary entries (问来)
+    are not worth a suggestion."""
+    if ctx.tokenizer.frequency(pair):
+        return None
+    for i in (0, 1):
+        for other in ctx.vocab.similar.get(pair[i], ()):
+            candidate = pair[:i] + other + pair[i + 1 :]
+            if ctx.tokenizer.frequency(candidate) >= COMMON_WORD:
+                return candidate
+    return None

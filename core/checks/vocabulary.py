@@ -1,0 +1,93 @@
+"""The checks' vocabulary, loaded once from data files (extend them without code)."""
+
+from __future__ import annotations
+
+import json
+import re
+from dataclasses import dataclass
+from functools import cache
+from importlib import resources
+
+
+def _data(name: str) -> str:
+    return resources.files("core").joinpath(f"data/{name}").read_text(encoding="utf-8")
+
+
+def _lines(name: str) -> list[list[str]]:
+    """Non-comment lines of a data file, split on whitespace."""
+    return [
+        line.split()
+        for line in _data(name).splitlines()
+        if line.strip() and not line.startswith("#")
+    ]
+
+
+def _any(words: list[str]) -> re.Pattern[str]:
+    return re.compile("|".join(re.escape(w) for w in sorted(words, key=len, reverse=True)))
+
+
+@dataclass(frozen=True, slots=True)
+class Vocabulary:
+    """Compiled word lists and patterns for every check."""
+
+    stock: re.Pattern[str]
+    examples: re.Pattern[str]
+    dates_numbers: re.Pattern[str]
+    named: re.Pattern[str]
+    first_person: re.Pattern[str]
+    merit_words: re.Pattern[str]
+    merit_openings: tuple[re.Pattern[str], ...]
+    hedges: re.Pattern[str]
+    hopes: re.Pattern[str]
+    blame: re.Pattern[str]
+    root_causes: re.Pattern[str]
+    generic_verbs: re.Pattern[str]
+    concrete_actions: re.Pattern[str]
+    deadlines: re.Pattern[str]
+    quantities: re.Pattern[str]
+    confusions: dict[str, str]
+    confusion_pattern: re.Pattern[str]
+    confusion_exceptions: tuple[str, ...]
+    traditional: dict[str, str]
+    similar: dict[str, tuple[str, ...]]
+    doubled: re.Pattern[str]
+    doubled_exceptions: tuple[str, ...]
+
+
+@cache
+def vocabulary() -> Vocabulary:
+    """Load once per process; the files are package data."""
+    raw = json.loads(_data("checks.json"))
+    confusions = {fields[0]: fields[1] for fields in _lines("confusions.txt") if len(fields) >= 2}
+    traditional = {fields[0]: fields[1] for fields in _lines("traditional.txt") if len(fields) >= 2}
+    similar: dict[str, tuple[str, ...]] = {}
+    for group in _lines("similar_chars.txt"):
+        for ch in group:
+            similar[ch] = tuple(sorted({*similar.get(ch, ()), *(c for c in group if c != ch)}))
+    doubled = "|".join(re.escape(c) + re.escape(c) for c in raw["doubled_characters"])
+    return Vocabulary(
+        stock=_any([fields[0] for fields in _lines("stock_phrases.txt")]),
+        examples=re.compile(
+            "|".join(raw["example_patterns"] + [re.escape(w) for w in raw["example_markers"]])
+        ),
+        dates_numbers=re.compile("|".join(raw["date_or_number"])),
+        named=re.compile("|".join(raw["named_patterns"])),
+        first_person=re.compile(raw["first_person"]),
+        merit_words=_any(raw["merit_words"]),
+        merit_openings=tuple(re.compile(p) for p in raw["merit_openings"]),
+        hedges=_any(raw["hedges"]),
+        hopes=_any(raw["hopes"]),
+        blame=_any(raw["circumstance_blame"]),
+        root_causes=_any(raw["root_causes"]),
+        generic_verbs=_any(raw["generic_verbs"]),
+        concrete_actions=_any(raw["concrete_actions"]),
+        deadlines=re.compile("|".join(raw["deadline_patterns"])),
+        quantities=re.compile(raw["quantity_pattern"]),
+        confusions=confusions,
+        confusion_pattern=_any(list(confusions)) if confusions else re.compile(r"(?!x)x"),
+        confusion_exceptions=tuple(raw["confusion_exceptions"]),
+        traditional=traditional,
+        similar=similar,
+        doubled=re.compile(doubled),
+        doubled_exceptions=tuple(raw["doubled_exceptions"]),
+    )

@@ -1,0 +1,183 @@
+"""Checks on how problems are worded: 套话, 不见人不见事, 以成绩代替问题, 批评不辣."""
+
+from __future__ import annotations
+
+from core.checks.context import CheckContext, finding, quote
+from core.models import Finding, Sentence, Span
+from core.text import counted_chars, without_formulas
+
+WORST_SENTENCES = 5
+STOCK_SHARE = 0.5  # a sentence at least half stock phrasing is named
+STRONG_HEDGE_WEIGHT = 1.0
+WEAK_HEDGES = (
+    "不够",
+    "还不够",
+    "不太",
+    "不是很",
+    "比较",
+    "部分",
+)  # criticism words more than hedges
+MERIT_SHARE = 0.4
+
+
+def stock_share(ctx: CheckContext, span: Span) -> tuple[float, list[str]]:
+    """Share of a span's characters inside stock phrases or corpus matches, and the phrases."""
+    covered = [False] * (span.end - span.start)
+    phrases: list[str] = []
+    for m in ctx.vocab.stock.finditer(ctx.text, span.start, span.end):
+        phrases.append(m.group())
+        for i in range(m.start(), m.end()):
+            covered[i - span.start] = True
+    for match in ctx.matches:
+        for i in range(max(match.start, span.start), min(match.end, span.end)):
+            covered[i - span.start] = True
+    total = counted_chars(ctx.text[span.start : span.end])
+    inside = sum(1 for i, c in enumerate(covered) if c and not ctx.text[span.start + i].isspace())
+    return (inside / total if total else 0.0), phrases
+
+
+def stock_phrases(ctx: CheckContext) -> list[Finding]:
+    """The sentences made mostly of template phrasing, worst first."""
+    scored: list[tuple[float, Sentence, list[str]]] = []
+    for sentence in ctx.sentences(everywhere=True):
+        if counted_chars(ctx.text[sentence.start : sentence.end]) < 8:
+            continue
+        share, phrases = stock_share(ctx, Span(sentence.start, sentence.end))
+        if share >= STOCK_SHARE:
+            scored.append((share, sentence, phrases))
+    scored.sort(key=lambda t: (-t[0], t[1].start))
+    out = []
+    for share, sentence, phrases in scored[:WORST_SENTENCES]:
+        named = "、".join(f"“{p}”" for p in dict.fromkeys(phrases))
+        copied = any(m.start < sentence.end and sentence.start < m.end for m in ctx.matches)
+        why = "、".join(x for x in ("与已有材料近似" if copied else "", named) if x)
+        out.append(
+            finding(
+                sentence,
+                "stock_phrases",
+                "high" if share >= 0.8 else "medium",
+                f"这句约 {share:.0%} 是套话（{why}），读不出具体内容。",
+                "换成本人本单位的实际情况：哪件事、什么时候、做得怎样、差在哪里。",
+            )
+        )
+    return out
+
+
+def no_example(ctx: CheckContext) -> list[Finding]:
+    """Problem items with no example, number, date or named thing (and, if personal, no 我)."""
+    out = []
+    personal = ctx.personal
+    for _, unit in ctx.units("problem"):
+        text = without_formulas(ctx.text[unit.start : unit.end])
+        vocab = ctx.vocab
+        concrete = (
+            vocab.examples.search(text)
+            or vocab.dates_numbers.search(text)
+            or vocab.named.search(text)
+        )
+        mine = vocab.first_person.search(text)
+        title = ctx.first_sentence(unit)
+        if not concrete:
+            out.append(
+                finding(
+                    title,
+                    "no_example",
+                    "medium",
+                    "这条问题没有具体事例、时间、数字或具体事项，不见人不见事。",
+                    "补一件实例，例如：“今年3月推进××项目时，因……导致……”，写明时间、事情和后果。",
+                )
+            )
+        elif personal and not mine:
+            out.append(
+                finding(
+                    title,
+                    "no_example",
+                    "low",
+                    "个人对照检查中，这条问题没有落到“我”身上。",
+                    "用第一人称写清自己的责任，例如“我在……时……”。",
+                )
+            )
+    return out
+
+
+def merit_as_problem(ctx: CheckContext) -> list[Finding]:
+    """Achievements and praise inside the problems section."""
+    out = []
+    for sentence in ctx.sentences("problem"):
+        text = ctx.text[sentence.start : sentence.end]
+        praise = ctx.vocab.merit_words.search(text)
+        if praise:
+            out.append(
+                finding(
+                    sentence,
+                    "merit_as_problem",
+                    "high",
+                    f"问题部分写成绩（“{praise.group()}”），冲淡了查摆。",
+                    "删去成绩表述，直接写存在的问题和具体表现。",
+                )
+            )
+            continue
+        merit = _merit_opening(ctx, text)
+        if merit is not None:
+            out.append(
+                finding(
+                    sentence,
+                    "merit_as_problem",
+                    "medium",
+                    f"句子先用大段篇幅肯定自己（“{quote(merit, 16)}”），再转到问题。",
+                    "去掉“虽然……但”“能够……但”的铺垫，开门见山写问题。",
+                )
+            )
+    return out
+
+
+def _merit_opening(ctx: CheckContext, text: str) -> str | None:
+    for pattern in ctx.vocab.merit_openings:
+        m = pattern.search(text)
+        if m and (len(m.group(1)) >= 15 or len(m.group(1)) / max(len(text), 1) >= MERIT_SHARE):
+            return m.group(1).strip("，")
+    return None
+
+
+def soft_criticism(ctx: CheckContext) -> list[Finding]:
+    """Criticism hedged until it no longer bites, or ending in a hope."""
+    out = []
+    for sentence in ctx.sentences("problem") + ctx.sentences("cause"):
+        text = ctx.text[sentence.start : sentence.end]
+        hedges = [m.group() for m in ctx.vocab.hedges.finditer(text)]
+        weight = sum(0.5 if h in WEAK_HEDGES else STRONG_HEDGE_WEIGHT for h in hedges)
+        hope = ctx.vocab.hopes.search(text)
+        if hope:
+            out.append(
+                finding(
+                    sentence,
+                    "soft_criticism",
+                    "medium",
+                    f"批评里用“{hope.group()}”，成了提希望而不是查问题。",
+                    "把希望改成问题本身，写明差在哪里、后果是什么。",
+                )
+            )
+        elif weight >= 2:
+            named = "、".join(f"“{h}”" for h in dict.fromkeys(hedges))
+            out.append(
+                finding(
+                    sentence,
+                    "soft_criticism",
+                    "high" if weight >= 3 else "medium",
+                    f"限定词过多（{named}），批评不痛不痒。",
+                    "去掉“有时”“个别”“有所”等，直说问题和程度，例如“全年12次集中学习有5次以会代学”。",
+                )
+            )
+    return out
+
+
+def hedge_density(ctx: CheckContext) -> float:
+    """Hedges per 100 characters of criticism (problems and causes)."""
+    text = "".join(
+        ctx.text[s.start : s.end] for s in ctx.sentences("problem") + ctx.sentences("cause")
+    )
+    if not text:
+        return 0.0
+    hedges = [m.group() for m in ctx.vocab.hedges.finditer(text)]
+    weight = sum(0.5 if h in WEAK_HEDGES else 1.0 for h in hedges)
+    return 100 * weight / len(text)

@@ -1,0 +1,92 @@
+"""A whole draft's verdict: a 0–100 grade, its breakdown, the three fixes that matter most,
+and per-dimension coverage."""
+
+from __future__ import annotations
+
+from collections import Counter
+
+from core.checks.context import CheckContext
+from core.checks.frame import measure_answers
+from core.checks.wording import hedge_density, stock_share
+from core.models import DimensionCoverage, Finding, Span, Verdict
+
+WEIGHTS = {
+    "coverage": 0.15,
+    "specificity": 0.20,
+    "originality": 0.20,
+    "sharpness": 0.15,
+    "structure": 0.15,
+    "measures": 0.15,
+}
+FIX_BELOW = 90.0  # a component at or above this is not worth naming as a top fix
+_FIX = {
+    "coverage": "补齐六个方面：{detail}",
+    "specificity": "问题要见人见事：{detail}",
+    "originality": "减少套话和照搬：{detail}",
+    "sharpness": "批评要直接：{detail}",
+    "structure": "理顺结构：{detail}",
+    "measures": "措施要可检验：{detail}",
+}
+
+
+def make_verdict(ctx: CheckContext, findings: tuple[Finding, ...]) -> Verdict | None:
+    """None for a pasted paragraph; a verdict for a draft with the frame's sections."""
+    if not ctx.is_whole_draft:
+        return None
+    by_check = Counter[str](f.check for f in findings)
+    parts, details = _components(ctx, findings, by_check)
+    grade = round(sum(WEIGHTS[k] * v for k, v in parts.items()), 1)
+    worst = sorted(parts, key=lambda k: (-(100 - parts[k]) * WEIGHTS[k], k))
+    fixes = tuple(_FIX[k].format(detail=details[k]) for k in worst[:3] if parts[k] < FIX_BELOW)
+    return Verdict(grade, tuple(parts.items()), fixes, _coverage(ctx))
+
+
+def _components(
+    ctx: CheckContext, findings: tuple[Finding, ...], by_check: Counter[str]
+) -> tuple[dict[str, float], dict[str, str]]:
+    problem_units = len(ctx.units("problem"))
+    measure_units = len(ctx.units("measure"))
+    raised = {b.heading_dimension or b.dimension for b in ctx.blocks if b.section == "problem"}
+    covered = sum(1 for d in ctx.scheme.names if d in raised)
+    vague = sum(1 for f in findings if f.check == "vague_measure" and "没有对应" not in f.message)
+    share, _ = stock_share(ctx, Span(0, len(ctx.text)))
+    density = hedge_density(ctx)
+    parts = {
+        "coverage": 100.0 * covered / len(ctx.scheme.names),
+        "specificity": _share_ok(problem_units, by_check["no_example"]),
+        "originality": max(0.0, 100.0 * (1 - share)),
+        "sharpness": max(0.0, 100.0 - 12 * density - 10 * by_check["merit_as_problem"]),
+        "structure": max(0.0, 100.0 - 20 * by_check["structure"] - 5 * by_check["typo"]),
+        "measures": _share_ok(measure_units, vague) if measure_units else 0.0,
+    }
+    details = {
+        "coverage": f"问题部分涉及 {covered}/{len(ctx.scheme.names)} 个方面，缺的方面要逐一查摆。",
+        "specificity": f"{by_check['no_example']} 条问题没有具体事例，补上时间、事情和后果。",
+        "originality": f"约 {share:.0%} 的文字是套话或与已有材料近似，改写成本人本单位的实情。",
+        "sharpness": f"限定词每百字约 {density:.1f} 个，"
+        f"另有 {by_check['merit_as_problem']} 处以成绩代替问题。",
+        "structure": f"{by_check['structure']} 处结构问题、{by_check['typo']} 处错别字。",
+        "measures": f"{vague} 条措施缺少动作、时限或数量。" if measure_units else "缺少整改措施。",
+    }
+    return {k: round(v, 1) for k, v in parts.items()}, details
+
+
+def _share_ok(total: int, bad: int) -> float:
+    return 100.0 if total == 0 else max(0.0, 100.0 * (total - bad) / total)
+
+
+def _coverage(ctx: CheckContext) -> tuple[DimensionCoverage, ...]:
+    answers = measure_answers(ctx)
+    out = []
+    for name in ctx.scheme.names:
+        problems = [
+            (b, d) for b, d in zip(ctx.blocks, ctx.doc.blocks, strict=True)
+            if b.section == "problem" and (b.heading_dimension or b.dimension) == name
+        ]  # fmt: skip
+        measures = sum(1 for answered in answers if name in answered)
+        count = sum(max(1, len(d.items)) for _, d in problems)
+        score = max(
+            (s.score for b, _ in problems for s in b.scores if s.dimension == name), default=0.0
+        )
+        out.append(DimensionCoverage(name, count, measures, score))
+    return tuple(out)

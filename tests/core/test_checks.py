@@ -1,0 +1,186 @@
+"""Every check on positive and negative examples written for these tests (not from the seeds)."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import pytest
+
+from core import Corpus, review
+
+CASES = json.loads(
+    (Path(__file__).parent / "data" / "check_cases.json").read_text(encoding="utf-8")
+)
+PROBLEM_WRAP = "一、存在的问题\n（一）工作方面\n{}"
+
+
+def _draft(check: str, case: object) -> str:
+    if check == "cause_restates_problem":
+        assert isinstance(case, dict)
+        return f"一、存在的问题\n（一）工作方面\n{case['problem']}\n二、原因分析\n{case['cause']}"
+    assert isinstance(case, str)
+    if check in {"no_example", "merit_as_problem", "soft_criticism"}:
+        return PROBLEM_WRAP.format(case)
+    if check == "vague_measure":
+        return f"三、整改措施\n{case}"
+    return case
+
+
+def _cases(kind: str) -> list[tuple[str, object]]:
+    return [(check, case) for check, both in CASES.items() for case in both[kind]]
+
+
+def _id(value: object) -> str:
+    return str(value)[:18]
+
+
+@pytest.mark.parametrize(("check", "case"), _cases("positive"), ids=_id)
+def test_check_fires_on_positive_examples(corpus: Corpus, check: str, case: object) -> None:
+    result = review(_draft(check, case), corpus)
+    assert [f for f in result.findings if f.check == check], result.findings
+
+
+@pytest.mark.parametrize(("check", "case"), _cases("negative"), ids=_id)
+def test_check_is_quiet_on_negative_examples(corpus: Corpus, check: str, case: object) -> None:
+    result = review(_draft(check, case), corpus)
+    assert not [f for f in result.findings if f.check == check], result.findings
+
+
+def _checks(corpus: Corpus, text: str, check: str) -> list:
+    return [f for f in review(text, corpus).findings if f.check == check]
+
+
+def test_structure_missing_sections(corpus: Corpus) -> None:
+    [found] = _checks(
+        corpus, "一、存在的问题\n（一）理论学习方面。一是去年只读完两本原著。", "structure"
+    )[:1]
+    assert "原因分析" in found.message and "整改措施" in found.message
+    assert found.severity == "high"
+
+
+def test_structure_missing_dimensions(corpus: Corpus) -> None:
+    draft = (
+        "一、存在的问题\n（一）理论学习方面。一是我去年只读完两本原著。\n（二）廉洁自律方面。一是我对分管部门公务接待超标问题失察。\n"
+        "二、原因分析\n理想信念有所动摇。\n三、整改措施\n2024年3月底前制定学习计划。"
+    )
+    messages = [f.message for f in _checks(corpus, draft, "structure")]
+    assert any("政治素质" in m and "工作作风" in m and "理论学习" not in m for m in messages)
+
+
+def test_structure_problems_and_causes_under_half(corpus: Corpus) -> None:
+    measures = "。".join(
+        f"第{i}项，2024年{i}月底前完成专项整治并向党组报告结果" for i in range(1, 13)
+    )
+    draft = f"一、存在的问题\n（一）理论学习方面。一是我学得不深。\n二、原因分析\n宗旨意识淡化。\n三、整改措施\n{measures}。"
+    assert any("只占全文" in f.message for f in _checks(corpus, draft, "structure"))
+
+
+def test_structure_heading_that_disagrees_with_content(corpus: Corpus) -> None:
+    draft = (
+        "一、存在的问题\n（一）理论学习方面。一是我落实中央八项规定精神不严格，对分管部门公务接待超标准问题没有及时纠正，"
+        "一岗双责落实不到位，廉政风险防控有漏洞。\n二、原因分析\n纪律意识淡化。\n三、整改措施\n每月开展一次廉政谈话。"
+    )
+    assert any("内容更像“廉洁自律”" in f.message for f in _checks(corpus, draft, "structure"))
+
+
+def test_structure_same_paragraph_under_two_headings(corpus: Corpus) -> None:
+    repeated = "我对分管领域的重点项目跟踪不够，三个项目的前期手续拖了半年仍未办结。"
+    draft = f"一、存在的问题\n（一）能力本领方面。{repeated}\n（二）担当作为方面。{repeated}\n二、原因分析\n政绩观有偏差。\n三、整改措施\n每周调度一次。"
+    assert any("已经用过" in f.message for f in _checks(corpus, draft, "structure"))
+
+
+def test_a_pasted_paragraph_has_no_structure_findings_and_no_verdict(corpus: Corpus) -> None:
+    result = review("我去年只读完两本原著，学习不够深入。", corpus)
+    assert not [f for f in result.findings if f.check == "structure"]
+    assert result.verdict is None
+
+
+def test_measure_that_answers_no_problem_dimension(corpus: Corpus) -> None:
+    draft = (
+        "一、存在的问题\n（一）廉洁自律方面。一是我对分管部门公务接待超标准问题没有及时纠正。\n"
+        "（二）理论学习方面。一是我去年只读完两本原著。\n二、原因分析\n纪律意识淡化。\n"
+        "三、整改措施\n（一）抓学习。2024年3月底前制定学习计划，每月精读一本原著。"
+    )
+    assert any(
+        "“廉洁自律”方面查摆了问题" in f.message for f in _checks(corpus, draft, "vague_measure")
+    )
+
+
+def test_findings_are_sorted_and_one_per_kind_per_sentence(
+    corpus: Corpus, sample_draft: str
+) -> None:
+    result = review(
+        sample_draft + "\n有时个别同志学习不够深入，有所欠缺，时问不够，的的确确存在差距“。", corpus
+    )
+    order = {"high": 0, "medium": 1, "low": 2}
+    ranks = [order[f.severity] for f in result.findings]
+    assert ranks == sorted(ranks)
+    seen: set[tuple[str, int]] = set()
+    for f in result.findings:
+        for i, (start, end) in enumerate(_sentence_spans(result.text)):
+            if start <= f.start < end:
+                assert (f.check, i) not in seen, f
+                seen.add((f.check, i))
+
+
+def _sentence_spans(text: str) -> list[tuple[int, int]]:
+    from core.text import split_sentences
+
+    return [(s.start, s.end) for s in split_sentences(text)]
+
+
+def test_typos_in_one_sentence_are_listed_together(corpus: Corpus) -> None:
+    [found] = _checks(corpus, "我腾出更多时问，特续强化学习。", "typo")
+    assert "时问" in found.message and "特续" in found.message
+    assert "时间" in found.suggestion and "持续" in found.suggestion
+
+
+def test_look_alike_characters_jieba_cannot_place(corpus: Corpus) -> None:
+    [found] = _checks(corpus, "干部与群众之问的距离拉远了，需要补课。", "typo")
+    assert "之间" in found.suggestion
+
+
+def test_verdict_for_a_whole_draft(corpus: Corpus, sample_draft: str) -> None:
+    verdict = review(sample_draft, corpus).verdict
+    assert verdict is not None
+    assert 0 <= verdict.grade <= 100
+    assert [k for k, _ in verdict.breakdown] == [
+        "coverage",
+        "specificity",
+        "originality",
+        "sharpness",
+        "structure",
+        "measures",
+    ]
+    assert len(verdict.fixes) <= 3
+    assert [c.dimension for c in verdict.coverage] == list(corpus.scheme.names)
+    assert all(c.problems >= 1 for c in verdict.coverage)
+
+
+TEMPLATE_DRAFT = """一、存在的问题
+（一）理论学习方面。一是理论学习不够深入，学用结合不够紧密，有待进一步加强。
+（二）工作作风方面。一是虽然能够按照上级要求认真完成各项工作任务，取得了一定成绩，但服务意识不强，有时存在作风不够扎实的问题。
+二、原因分析
+主要是工作忙、任务重，学习时间不够。
+三、整改措施
+进一步加强学习，切实提高认识，不断增强能力。"""
+
+
+def test_a_template_draft_grades_well_below_a_specific_one(
+    corpus: Corpus, sample_draft: str
+) -> None:
+    poor = review(TEMPLATE_DRAFT, corpus)
+    good = review(sample_draft, corpus)
+    assert poor.verdict is not None and good.verdict is not None
+    assert poor.verdict.grade + 20 < good.verdict.grade
+    checks = {f.check for f in poor.findings}
+    assert {
+        "stock_phrases",
+        "no_example",
+        "merit_as_problem",
+        "cause_restates_problem",
+        "vague_measure",
+        "structure",
+    } <= checks
+    assert len(poor.verdict.fixes) == 3
