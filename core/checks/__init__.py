@@ -54,6 +54,10 @@ def _combine(kept: Finding, new: Finding) -> Finding:
         first,
         end=max(first.end, second.end),
         severity=severity,
-        message=f"{first.message}{second.message}",
-        suggestion=f"{first.suggestion}{second.suggestion}",
+        message=_join(first.message, second.message),
+        suggestion=_join(first.suggestion, second.suggestion),
     )
+
+
+def _join(first: str, second: str) -> str:
+    return first if second in first else first + second

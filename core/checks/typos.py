@@ -58,10 +58,13 @@ def _traditional(ctx: CheckContext) -> list[Finding]:
 
 def _doubled(ctx: CheckContext) -> list[Finding]:
     out = []
-    for m in ctx.vocab.doubled.finditer(ctx.text):
-        around = ctx.text[max(0, m.start() - 2) : m.end() + 2]
+    text = ctx.text
+    for m in ctx.vocab.doubled.finditer(text):
+        around = text[max(0, m.start() - 2) : m.end() + 2]
         if any(word in around for word in ctx.vocab.doubled_exceptions):
             continue
+        if _reduplicated(text, m.start(), m.end()):
+            continue  # 实实在在、认认真真: an AABB word, not a slip
         out.append(
             finding(
                 Span(m.start(), m.end()),
@@ -72,6 +75,12 @@ def _doubled(ctx: CheckContext) -> list[Finding]:
             )
         )
     return out
+
+
+def _reduplicated(text: str, start: int, end: int) -> bool:
+    before = start >= 2 and text[start - 2] == text[start - 1] and _CJK.match(text[start - 1])
+    after = end + 1 < len(text) and text[end] == text[end + 1] and _CJK.match(text[end])
+    return bool(before or after)
 
 
 def _quotes(ctx: CheckContext) -> list[Finding]:

@@ -184,3 +184,9 @@ def test_a_template_draft_grades_well_below_a_specific_one(
         "structure",
     } <= checks
     assert len(poor.verdict.fixes) == 3
+
+
+def test_reduplicated_words_are_not_doubled_characters(corpus: Corpus) -> None:
+    assert not _checks(corpus, "确保取得实实在在的成效，认认真真抓整改。", "typo")
+    [found] = _checks(corpus, "执行落实的的标准不高，勇于担当的的精神不足。", "typo")
+    assert found.message.count("的的") == 1
