@@ -35,6 +35,7 @@ def test_review_prints_a_report(capsys: pytest.CaptureFixture[str]) -> None:
     assert "主要维度：" in out
     assert "近似来源" in out and "000_4429b7620e03c467.txt" in out
     assert "█" in out  # scores as bars
+    assert "总评" in out and "审阅意见" in out and "[重要·错别字] 「时问」" in out
     assert "【以民为本、执政为民的理念" in out  # the copy marked in place
     assert "\x1b[" not in out
 

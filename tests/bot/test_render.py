@@ -90,3 +90,12 @@ def test_history_and_summary() -> None:
     [short] = summary_message(stored, owner="张<三>")
     assert "张&lt;三&gt; 分享的审阅结果" in short and "草稿" not in short
     assert "草稿&lt;原文&gt;" in "\n".join(summary_message(stored, full=True))
+
+
+def test_findings_and_verdict_are_rendered(corpus: Corpus, sample_draft: str) -> None:
+    messages = review_messages(review(sample_draft, corpus).to_dict(), number=1)
+    joined = "\n".join(messages)
+    assert "总评" in joined and "最需要改的三件事" in joined
+    assert "审阅意见" in joined and "[重要·错别字]" in joined and "建议：改为“时间”" in joined
+    for message in messages:
+        assert_valid_html(message)

@@ -9,7 +9,27 @@ import pytest
 import core
 from core import Corpus, review
 
-CONTRACT_KEYS = {"text", "scores", "dimension", "blocks", "matches", "duplicate_ratio"}
+CONTRACT_KEYS = {
+    "text",
+    "scores",
+    "dimension",
+    "blocks",
+    "matches",
+    "duplicate_ratio",
+    "findings",
+    "verdict",
+}
+FINDING_KEYS = {"start", "end", "check", "severity", "message", "suggestion"}
+CHECK_NAMES = {
+    "stock_phrases",
+    "no_example",
+    "merit_as_problem",
+    "soft_criticism",
+    "cause_restates_problem",
+    "vague_measure",
+    "structure",
+    "typo",
+}
 BLOCK_KEYS = {"start", "end", "section", "heading_dimension", "dimension", "scores", "evidence"}
 MATCH_KEYS = {"start", "end", "score", "source", "source_text"}
 
@@ -35,6 +55,25 @@ def test_json_contract(corpus: Corpus, sample_draft: str) -> None:
         assert 0 <= match["start"] < match["end"] <= len(text)
         assert 0 <= match["score"] <= 100
     assert 0.0 <= data["duplicate_ratio"] <= 1.0
+    assert data["findings"]
+    for finding in data["findings"]:
+        assert set(finding) == FINDING_KEYS
+        assert finding["check"] in CHECK_NAMES
+        assert finding["severity"] in {"high", "medium", "low"}
+        assert 0 <= finding["start"] < finding["end"] <= len(text)
+        assert finding["message"] and finding["suggestion"]
+    verdict = data["verdict"]
+    assert set(verdict) == {"grade", "breakdown", "fixes", "coverage"}
+    assert set(verdict["breakdown"]) == {
+        "coverage",
+        "specificity",
+        "originality",
+        "sharpness",
+        "structure",
+        "measures",
+    }
+    assert set(verdict["coverage"]) == set(corpus.scheme.names)
+    assert json.loads(json.dumps(review("一段话。", corpus).to_dict()))["verdict"] is None
 
 
 def test_offsets_refer_to_the_normalised_text(corpus: Corpus) -> None:
