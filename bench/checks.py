@@ -32,7 +32,8 @@ def finding_key(document: str, check: str, text: str) -> str:
 def collect(corpus_dir: Path) -> list[dict[str, str]]:
     texts = read_corpus_texts(corpus_dir)
     scheme, tokenizer = load_scheme(), Tokenizer()
-    rows = []
+    rows: list[dict[str, str]] = []
+    seen: Counter[str] = Counter()
     for name, raw in texts:
         others = build_corpus(
             [t for t in texts if t[0] != name], scheme=scheme, tokenizer=tokenizer
@@ -41,9 +42,11 @@ def collect(corpus_dir: Path) -> list[dict[str, str]]:
         for f in result.findings:
             span = result.text[f.start : f.end]
             context = result.text[max(0, f.start - 30) : f.end + 30]
+            key = finding_key(name, f.check, span)
+            seen[key] += 1
             rows.append(
                 {
-                    "key": finding_key(name, f.check, span),
+                    "key": key if seen[key] == 1 else f"{key}#{seen[key]}",
                     "document": name,
                     "check": f.check,
                     "severity": f.severity,

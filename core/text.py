@@ -57,6 +57,17 @@ _ENUM_PREFIX = re.compile(r"^(?:（[一二三四五六七八九十]+）|[一二�
 
 def normalize(raw: str) -> str:
     """Return the canonical form of a pasted or loaded text (idempotent)."""
+    text = raw
+    # Joining broken lines can put ASCII marks next to Chinese again: repeat to a fixpoint.
+    for _ in range(4):
+        again = _normalize_once(text)
+        if again == text:
+            break
+        text = again
+    return text
+
+
+def _normalize_once(raw: str) -> str:
     text = raw.replace("\r\n", "\n").replace("\r", "\n")
     text = _INVISIBLE.sub("", text)
     text = _CONTROL.sub("", text)

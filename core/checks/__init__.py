@@ -50,9 +50,9 @@ def _combine(kept: Finding, new: Finding) -> Finding:
         return new if SEVERITY_ORDER[new.severity] < SEVERITY_ORDER[kept.severity] else kept
     first, second = sorted((kept, new), key=lambda f: f.start)
     severity = min(kept.severity, new.severity, key=SEVERITY_ORDER.__getitem__)
+    # The span stays on the first place; the message names every place in the sentence.
     return replace(
         first,
-        end=max(first.end, second.end),
         severity=severity,
         message=_join(first.message, second.message),
         suggestion=_join(first.suggestion, second.suggestion),

@@ -7,6 +7,7 @@ from dataclasses import dataclass, field
 
 from core.checks.vocabulary import Vocabulary, vocabulary
 from core.models import (
+    Block,
     BlockReview,
     CheckName,
     Document,
@@ -21,7 +22,19 @@ from core.schemes import Scheme
 from core.scoring import DimensionModel
 from core.tokens import Tokenizer
 
-_PERSONAL_MIN_I = 3  # "我" (not 我们) this often makes it a personal material
+_PERSONAL_MIN_I = 3  # "我" (not 我们) this often in the problems makes it a personal material
+_OPENING_CHARS = 300
+_PERSONAL_TITLES = ("个人对照检查", "个人发言提纲", "个人检视", "本人")
+_TEAM_WORDS = (
+    "领导班子",
+    "班子成员",
+    "党组",
+    "党委班子",
+    "区委班子",
+    "县委班子",
+    "市委班子",
+    "班子",
+)
 
 
 @dataclass(frozen=True, slots=True, eq=False)
@@ -53,15 +66,22 @@ class CheckContext:
 
     @property
     def personal(self) -> bool:
-        """A personal material (我…) rather than a leadership team's (班子…)."""
-        firsts = len(self.vocab.first_person.findall(self.text))
-        return firsts >= _PERSONAL_MIN_I or "个人" in self.text[:200]
+        """A personal material (我…) rather than a leadership team's (班子…): the title or
+        opening says which; failing that, the problems are written in the first person."""
+        opening = self.text[:_OPENING_CHARS]
+        if any(word in opening for word in _PERSONAL_TITLES):
+            return True
+        if any(word in opening for word in _TEAM_WORDS):
+            return False
+        problems = "".join(self.text[s.start : s.end] for s in self.sentences("problem"))
+        return len(self.vocab.first_person.findall(problems)) >= _PERSONAL_MIN_I
 
     def units(self, section: SectionKind | None) -> list[tuple[int, Span]]:
-        """(block index, span) of each item, or of each block body without items."""
+        """(block index, span) of each item, or of each headed block body without items.
+        A section's lead-in (text between 一、存在的问题 and its first （一）) is not a unit."""
         out: list[tuple[int, Span]] = []
         for i, block in enumerate(self.doc.blocks):
-            if block.section != section:
+            if block.section != section or not (block.items or _numbered(self.text, block)):
                 continue
             spans = [Span(it.start, it.end) for it in block.items] or [block.body]
             out.extend((i, s) for s in spans)
@@ -89,6 +109,10 @@ class CheckContext:
         if i >= 0 and position < self.doc.sentences[i].end:
             return i
         return None
+
+
+def _numbered(text: str, block: Block) -> bool:
+    return block.heading is not None and text.startswith("（", block.heading.start)
 
 
 def finding(

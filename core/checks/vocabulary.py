@@ -76,7 +76,7 @@ def vocabulary() -> Vocabulary:
         merit_words=_any(raw["merit_words"]),
         merit_openings=tuple(re.compile(p) for p in raw["merit_openings"]),
         hedges=_any(raw["hedges"]),
-        hopes=_any(raw["hopes"]),
+        hopes=re.compile(raw["hope_pattern"]),
         blame=_any(raw["circumstance_blame"]),
         root_causes=_any(raw["root_causes"]),
         generic_verbs=_any(raw["generic_verbs"]),

@@ -8,15 +8,8 @@ from core.text import counted_chars, without_formulas
 
 WORST_SENTENCES = 5
 STOCK_SHARE = 0.5  # a sentence at least half stock phrasing is named
-STRONG_HEDGE_WEIGHT = 1.0
-WEAK_HEDGES = (
-    "不够",
-    "还不够",
-    "不太",
-    "不是很",
-    "比较",
-    "部分",
-)  # criticism words more than hedges
+MIN_STOCK_SENTENCE = 15
+WEAK_HEDGES = ("不够", "还不够", "不太", "不是很", "部分")  # criticism words more than hedges
 MERIT_SHARE = 0.4
 
 
@@ -40,8 +33,8 @@ def stock_phrases(ctx: CheckContext) -> list[Finding]:
     """The sentences made mostly of template phrasing, worst first."""
     scored: list[tuple[float, Sentence, list[str]]] = []
     for sentence in ctx.sentences(everywhere=True):
-        if counted_chars(ctx.text[sentence.start : sentence.end]) < 8:
-            continue
+        if counted_chars(ctx.text[sentence.start : sentence.end]) < MIN_STOCK_SENTENCE:
+            continue  # short sentences are item titles: summaries by design
         share, phrases = stock_share(ctx, Span(sentence.start, sentence.end))
         if share >= STOCK_SHARE:
             scored.append((share, sentence, phrases))
@@ -134,8 +127,12 @@ def merit_as_problem(ctx: CheckContext) -> list[Finding]:
 def _merit_opening(ctx: CheckContext, text: str) -> str | None:
     for pattern in ctx.vocab.merit_openings:
         m = pattern.search(text)
-        if m and (len(m.group(1)) >= 15 or len(m.group(1)) / max(len(text), 1) >= MERIT_SHARE):
-            return m.group(1).strip("，")
+        if not m or (len(m.group(1)) < 15 and len(m.group(1)) / max(len(text), 1) < MERIT_SHARE):
+            continue
+        merit = without_formulas(m.group(1))
+        if ctx.vocab.dates_numbers.search(merit) or ctx.vocab.named.search(merit):
+            continue  # 虽然召开了第一次…会议: a factual anchor for the criticism, not self-praise
+        return m.group(1).strip("，")
     return None
 
 
@@ -145,7 +142,8 @@ def soft_criticism(ctx: CheckContext) -> list[Finding]:
     for sentence in ctx.sentences("problem") + ctx.sentences("cause"):
         text = ctx.text[sentence.start : sentence.end]
         hedges = [m.group() for m in ctx.vocab.hedges.finditer(text)]
-        weight = sum(0.5 if h in WEAK_HEDGES else STRONG_HEDGE_WEIGHT for h in hedges)
+        strong = sum(1 for h in hedges if h not in WEAK_HEDGES)
+        weak = len(hedges) - strong
         hope = ctx.vocab.hopes.search(text)
         if hope:
             out.append(
@@ -157,13 +155,13 @@ def soft_criticism(ctx: CheckContext) -> list[Finding]:
                     "把希望改成问题本身，写明差在哪里、后果是什么。",
                 )
             )
-        elif weight >= 2:
+        elif strong >= 2:
             named = "、".join(f"“{h}”" for h in dict.fromkeys(hedges))
             out.append(
                 finding(
                     sentence,
                     "soft_criticism",
-                    "high" if weight >= 3 else "medium",
+                    "high" if strong >= 3 or weak >= 2 else "medium",
                     f"限定词过多（{named}），批评不痛不痒。",
                     "去掉“有时”“个别”“有所”等，直说问题和程度，例如“全年12次集中学习有5次以会代学”。",
                 )

@@ -23,7 +23,7 @@ def _draft(check: str, case: object) -> str:
     if check in {"no_example", "merit_as_problem", "soft_criticism"}:
         return PROBLEM_WRAP.format(case)
     if check == "vague_measure":
-        return f"三、整改措施\n{case}"
+        return f"三、整改措施\n（一）抓落实。{case}"
     return case
 
 
