@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from bisect import bisect_right
 from dataclasses import dataclass, field
 
@@ -24,6 +25,10 @@ from core.tokens import Tokenizer
 
 _PERSONAL_MIN_I = 3  # "我" (not 我们) this often in the problems makes it a personal material
 _OPENING_CHARS = 300
+_CAUSE_WORDS = ("原因", "根源", "究其", "根子", "归根到底")
+_MEASURE_START = re.compile(
+    r"^(?:[一二三四五六七八九十]+是)?(?:坚持|强化|加强|持续|切实|进一步|深化|严格|要|将|我将|今后|下一步)"
+)
 _PERSONAL_TITLES = ("个人对照检查", "个人发言提纲", "个人检视", "本人")
 _TEAM_WORDS = (
     "领导班子",
@@ -46,6 +51,18 @@ class CheckContext:
     matches: tuple[Match, ...]
     model: DimensionModel
     vocab: Vocabulary = field(default_factory=vocabulary)
+    sections: tuple[SectionKind | None, ...] = ()
+
+    def __post_init__(self) -> None:
+        if not self.sections:
+            object.__setattr__(self, "sections", self._effective_sections())
+
+    def _effective_sections(self) -> tuple[SectionKind | None, ...]:
+        """Each block's section; a pasted paragraph without the frame is read as what it looks
+        like (most often a problem item), so its checks still run."""
+        if self.is_whole_draft:
+            return tuple(b.section for b in self.doc.blocks)
+        return tuple(_guess_section(self.text[b.body.start : b.body.end]) for b in self.doc.blocks)
 
     @property
     def scheme(self) -> Scheme:
@@ -81,7 +98,9 @@ class CheckContext:
         A section's lead-in (text between 一、存在的问题 and its first （一）) is not a unit."""
         out: list[tuple[int, Span]] = []
         for i, block in enumerate(self.doc.blocks):
-            if block.section != section or not (block.items or _numbered(self.text, block)):
+            if self.sections[i] != section:
+                continue
+            if self.is_whole_draft and not (block.items or _numbered(self.text, block)):
                 continue
             spans = [Span(it.start, it.end) for it in block.items] or [block.body]
             out.extend((i, s) for s in spans)
@@ -93,7 +112,7 @@ class CheckContext:
         """Sentences of one section (or all body sentences with `everywhere`)."""
         if everywhere:
             return list(self.doc.sentences)
-        spans = [b.body for b in self.doc.blocks if b.section == section]
+        spans = [b.body for i, b in enumerate(self.doc.blocks) if self.sections[i] == section]
         return [s for s in self.doc.sentences if any(b.start <= s.start < b.end for b in spans)]
 
     def sentences_in(self, span: Span) -> list[Sentence]:
@@ -109,6 +128,14 @@ class CheckContext:
         if i >= 0 and position < self.doc.sentences[i].end:
             return i
         return None
+
+
+def _guess_section(text: str) -> SectionKind:
+    if any(word in text for word in _CAUSE_WORDS):
+        return "cause"
+    if _MEASURE_START.match(text):
+        return "measure"
+    return "problem"
 
 
 def _numbered(text: str, block: Block) -> bool:

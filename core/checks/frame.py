@@ -55,8 +55,8 @@ def cause_restates_problem(ctx: CheckContext) -> list[Finding]:
 
 def _shallow_causes(ctx: CheckContext) -> list[Finding]:
     out = []
-    for block in ctx.doc.blocks:
-        if block.section != "cause":
+    for i, block in enumerate(ctx.doc.blocks):
+        if ctx.sections[i] != "cause":
             continue
         body = ctx.text[block.start : block.end]
         if counted_chars(body) >= 20 and not ctx.vocab.root_causes.search(body):
@@ -101,8 +101,8 @@ def measure_answers(ctx: CheckContext) -> list[set[str]]:
     """For each measure block, the dimensions it answers: its top dimension and any it scores
     strongly on, heading included (in this genre a measure's heading names its target)."""
     answers = []
-    for block in ctx.doc.blocks:
-        if block.section == "measure":
+    for i, block in enumerate(ctx.doc.blocks):
+        if ctx.sections[i] == "measure":
             scores, top = score(ctx.model, ctx.text[block.start : block.end])
             strong = {s.dimension for s in scores if s.score >= ANSWER_SCORE}
             answers.append(strong | ({top} if top else set()))
@@ -112,8 +112,8 @@ def measure_answers(ctx: CheckContext) -> list[set[str]]:
 def _unanswered(ctx: CheckContext) -> list[Finding]:
     """A problem dimension for which no measure block speaks (its heading counts: in this
     genre a measure's heading names what it answers)."""
-    measures = [b for b in ctx.doc.blocks if b.section == "measure"]
-    if not measures:
+    measures = [b for i, b in enumerate(ctx.doc.blocks) if ctx.sections[i] == "measure"]
+    if not measures or not ctx.is_whole_draft:
         return []
     answered = set().union(*measure_answers(ctx))
     raised = [b.heading_dimension or b.dimension for b in ctx.blocks if b.section == "problem"]

@@ -190,3 +190,17 @@ def test_reduplicated_words_are_not_doubled_characters(corpus: Corpus) -> None:
     assert not _checks(corpus, "确保取得实实在在的成效，认认真真抓整改。", "typo")
     [found] = _checks(corpus, "执行落实的的标准不高，勇于担当的的精神不足。", "typo")
     assert found.message.count("的的") == 1
+
+
+@pytest.mark.parametrize(
+    ("paragraph", "check"),
+    [
+        ("一是理论学习不够系统，学用结合不够紧密，对新思想的理解停留在字面上。", "no_example"),
+        ("产生问题的根源在于工作忙、任务重，没有时间学习。", "cause_restates_problem"),
+        ("进一步加强理论学习，不断提高政治素养。", "vague_measure"),
+    ],
+)
+def test_a_pasted_paragraph_is_checked_as_what_it_looks_like(
+    corpus: Corpus, paragraph: str, check: str
+) -> None:
+    assert _checks(corpus, paragraph, check)
