@@ -32,6 +32,15 @@ class ReviewRecord(Base):
     duplicate_ratio: Mapped[float] = mapped_column(Float)
 
 
+class ReviewCounter(Base):
+    """The last review number handed out per user: numbers are never reused after a delete."""
+
+    __tablename__ = "review_counters"
+
+    user_id: Mapped[int] = mapped_column(BigInteger, primary_key=True, autoincrement=False)
+    last_number: Mapped[int] = mapped_column(Integer)
+
+
 def make_engine(url: str) -> AsyncEngine:
     """An async engine; the SQLite file's folder is created when needed."""
     if url.startswith("sqlite+aiosqlite:///") and ":memory:" not in url:

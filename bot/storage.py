@@ -12,12 +12,11 @@ from datetime import UTC, datetime
 from typing import Any, Protocol
 
 from sqlalchemy import delete, func, select
-from sqlalchemy.exc import IntegrityError
+from sqlalchemy.dialects.postgresql import insert as postgresql_insert
+from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
-from bot.db import ReviewRecord
-
-_INSERT_ATTEMPTS = 5  # concurrent saves by one user can race for the next number
+from bot.db import ReviewCounter, ReviewRecord
 
 
 @dataclass(frozen=True, slots=True)
@@ -70,24 +69,10 @@ class SqlReviewStore:
     async def add(
         self, *, user_id: int, chat_id: int, draft: str, review: dict[str, Any]
     ) -> StoredReview:
-        for attempt in range(_INSERT_ATTEMPTS):
-            try:
-                return await self._insert(user_id, chat_id, draft, review)
-            except IntegrityError:
-                if attempt == _INSERT_ATTEMPTS - 1:
-                    raise
-        raise AssertionError("unreachable")
-
-    async def _insert(
-        self, user_id: int, chat_id: int, draft: str, review: dict[str, Any]
-    ) -> StoredReview:
         async with self._sessions.begin() as session:
-            last = await session.scalar(
-                select(func.max(ReviewRecord.number)).where(ReviewRecord.user_id == user_id)
-            )
             record = ReviewRecord(
                 user_id=user_id,
-                number=(last or 0) + 1,
+                number=await _next_number(session, user_id),
                 chat_id=chat_id,
                 created_at=datetime.now(UTC),
                 draft=draft,
@@ -141,7 +126,25 @@ class SqlReviewStore:
             result = await session.execute(
                 delete(ReviewRecord).where(ReviewRecord.user_id == user_id)
             )
+            await session.execute(delete(ReviewCounter).where(ReviewCounter.user_id == user_id))
             return int(getattr(result, "rowcount", 0))
+
+
+async def _next_number(session: AsyncSession, user_id: int) -> int:
+    """Atomically take the user's next review number. The upsert locks the user's counter row
+    (PostgreSQL) or the database (SQLite) until commit, so concurrent saves never collide."""
+    dialect = session.get_bind().dialect.name
+    insert = sqlite_insert if dialect == "sqlite" else postgresql_insert
+    statement = (
+        insert(ReviewCounter)
+        .values(user_id=user_id, last_number=1)
+        .on_conflict_do_update(
+            index_elements=[ReviewCounter.user_id],
+            set_={"last_number": ReviewCounter.last_number + 1},
+        )
+        .returning(ReviewCounter.last_number)
+    )
+    return int(await session.scalar(statement) or 1)
 
 
 def _aware(moment: datetime) -> datetime:

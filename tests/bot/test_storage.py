@@ -50,6 +50,7 @@ async def test_forget_really_deletes(store: SqlReviewStore, config) -> None:
 
     db = sqlite3.connect(config.database_url.removeprefix("sqlite+aiosqlite:///"))
     assert db.execute("select count(*) from reviews where draft like '%要删除%'").fetchone() == (0,)
+    assert db.execute("select count(*) from review_counters where user_id = 7").fetchone() == (0,)
     db.close()
 
 
@@ -64,3 +65,13 @@ async def test_recent_is_limited_to_ten(store: SqlReviewStore) -> None:
     for i in range(12):
         await store.add(user_id=3, chat_id=3, draft=f"第{i}稿", review=REVIEW)
     assert [s.number for s in await store.recent(3)] == list(range(12, 2, -1))
+
+
+async def test_numbers_are_not_reused_after_a_delete(store: SqlReviewStore) -> None:
+    await store.add(user_id=4, chat_id=4, draft="一", review=REVIEW)
+    await store.add(user_id=4, chat_id=4, draft="二", review=REVIEW)
+    assert await store.delete(4, 2)
+    third = await store.add(user_id=4, chat_id=4, draft="三", review=REVIEW)
+    assert third.number == 3  # "/show 2" can never show a different draft than it used to
+    await store.forget(4)
+    assert (await store.add(user_id=4, chat_id=4, draft="新", review=REVIEW)).number == 1
