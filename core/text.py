@@ -41,6 +41,12 @@ _ASCII_PERIOD_AFTER_CJK = re.compile(f"(?<=[{_CJK}])\\.(?![0-9A-Za-z.])")
 SENTENCE_END = "。！？"
 CLAUSE_BREAK = "，；："
 _CLOSERS = "”’）》」』】"
+_KEEP_AT_END = _CLOSERS + SENTENCE_END
+_SENTENCE = re.compile(
+    f"[^{SENTENCE_END}\\n]+(?:[{SENTENCE_END}]+[{_CLOSERS}]*)?|[{SENTENCE_END}]+[{_CLOSERS}]*"
+)
+_CLAUSE = re.compile(f"[^{CLAUSE_BREAK}]+")
+_CONTENT = re.compile(r"[^\W_]|\*")
 _OPENERS = "“‘（《「『【"
 _LINE_END_OK = set(SENTENCE_END + "；：…" + _CLOSERS)
 # A line that starts like this begins a new unit, so a PDF break before it is a real break.
@@ -146,55 +152,35 @@ def _continues(previous: str, line: str) -> bool:
 
 
 def split_sentences(text: str, start: int = 0, end: int | None = None) -> tuple[Sentence, ...]:
-    """Split text[start:end] into sentences with clause spans; whitespace-only pieces dropped."""
+    """Split text[start:end] into sentences with clause spans; whitespace-only pieces dropped.
+
+    A sentence ends at 。！？ (closing quotes and brackets after it belong to it) or a line break.
+    """
     stop = len(text) if end is None else end
     sentences: list[Sentence] = []
-    begin = start
-    i = start
-    while i < stop:
-        ch = text[i]
-        if ch == "\n" or ch in SENTENCE_END:
-            j = i + 1
-            while ch != "\n" and j < stop and text[j] in _CLOSERS:  # 。” belongs to the sentence
-                j += 1
-            _add_sentence(text, begin, j, sentences)
-            begin = i = j
-            continue
-        i += 1
-    _add_sentence(text, begin, stop, sentences)
+    for m in _SENTENCE.finditer(text, start, stop):
+        span = trim(text, m.start(), m.end())
+        if span is not None:
+            sentences.append(
+                Sentence(span.start, span.end, _split_clauses(text, span.start, span.end))
+            )
     return tuple(sentences)
 
 
-def _add_sentence(text: str, start: int, end: int, out: list[Sentence]) -> None:
-    span = trim(text, start, end)
-    if span is None:
-        return
-    out.append(Sentence(span.start, span.end, _split_clauses(text, span.start, span.end)))
-
-
 def _split_clauses(text: str, start: int, end: int) -> tuple[Span, ...]:
-    clauses: list[Span] = []
-    begin = start
-    for i in range(start, end):
-        if text[i] in CLAUSE_BREAK:
-            if (span := trim(text, begin, i)) is not None:
-                clauses.append(span)
-            begin = i + 1
-    if (span := trim(text, begin, end)) is not None:
-        clauses.append(span)
-    return tuple(clauses)
+    clauses = (trim(text, m.start(), m.end()) for m in _CLAUSE.finditer(text, start, end))
+    return tuple(c for c in clauses if c is not None)
 
 
 def trim(text: str, start: int, end: int) -> Span | None:
     """Shrink [start, end) past surrounding whitespace and punctuation; None if nothing is left."""
-    while start < end and not _is_content(text[start]) and text[start] not in _OPENERS:
-        start += 1
-    while (
-        end > start and not _is_content(text[end - 1]) and text[end - 1] not in _CLOSERS + "。！？"
-    ):
-        end -= 1
-    if not any(_is_content(c) for c in text[start:end]):
+    first = _CONTENT.search(text, start, end)
+    if first is None:
         return None
+    while start < first.start() and text[start] not in _OPENERS:
+        start += 1
+    while end > start and not _is_content(text[end - 1]) and text[end - 1] not in _KEEP_AT_END:
+        end -= 1
     return Span(start, end)
 
 
