@@ -147,6 +147,6 @@ def run_bot(argv: list[str]) -> int:
         on_start=lambda: create_schema(engine),
         on_stop=engine.dispose,
     )
-    log.info("bot starting: %d corpus documents", len(corpus.documents))
+    log.info("bot starting: %d corpus documents", corpus.stats().documents)
     app.run_polling(allowed_updates=Update.ALL_TYPES)
     return 0

@@ -5,8 +5,9 @@ corpus = load_corpus("seeds")
 result = review(text, corpus)      # a frozen Review; result.to_dict() is the JSON contract
 """
 
-from core.corpus import Corpus, CorpusError, build_corpus, load_corpus
+from core.corpus import Corpus, CorpusError, build_corpus
 from core.models import BlockReview, DimensionScore, Match, Passage, Review
+from core.persistence import load_corpus
 from core.reading import DraftInputError, read_draft
 from core.review import review
 from core.schemes import Scheme, UnknownDimensionError, load_scheme

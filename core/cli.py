@@ -14,7 +14,8 @@ from collections.abc import Callable, Mapping, Sequence
 from pathlib import Path
 from typing import NoReturn, TextIO
 
-from core.corpus import Corpus, CorpusError, load_corpus
+from core import corpus_commands
+from core.corpus import Corpus, CorpusError
 from core.reading import DraftInputError, decode_text, read_draft
 from core.review import review
 from core.schemes import UnknownDimensionError
@@ -57,6 +58,12 @@ def _parser(extra: Mapping[str, ExtraCommand]) -> argparse.ArgumentParser:
     corpus = sub.add_parser("corpus", help="语料库管理")
     corpus_sub = corpus.add_subparsers(dest="corpus_command", required=True, parser_class=_Parser)
     _common(corpus_sub.add_parser("stats", help="语料库统计"))
+    add = corpus_sub.add_parser("add", help="加入文档（.txt / .docx）并更新索引")
+    add.add_argument("files", nargs="+", type=Path, help="要加入的文件")
+    _common(add)
+    build = corpus_sub.add_parser("build", help="建立或更新语料索引（只处理有变化的部分）")
+    build.add_argument("--rebuild", action="store_true", help="全部重建")
+    _common(build)
     return parser
 
 
@@ -100,6 +107,8 @@ def _run(args: argparse.Namespace, out: TextIO) -> int:
         else:
             out.write(render_review(result, style))
         return 0
+    if args.command == "corpus" and args.corpus_command in {"add", "build"}:
+        return _manage(args, out, style)
     corpus = _corpus(args.corpus)
     if args.command == "examples":
         if args.n < 1:
@@ -109,6 +118,17 @@ def _run(args: argparse.Namespace, out: TextIO) -> int:
         return 0
     out.write(render_stats(str(_corpus_dir(args.corpus)), corpus.stats(), style))
     return 0
+
+
+def _manage(args: argparse.Namespace, out: TextIO, style: Style) -> int:
+    folder, tokenizer = _corpus_dir(args.corpus), Tokenizer(cache_dir=_cache_dir())
+    if args.corpus_command == "add":
+        return corpus_commands.add(
+            folder, args.files, tokenizer, out=out, err=sys.stderr, style=style
+        )
+    return corpus_commands.build(
+        folder, tokenizer, rebuild=args.rebuild, out=out, err=sys.stderr, style=style
+    )
 
 
 def _read_input(path: str) -> str:
@@ -141,7 +161,8 @@ def _corpus_dir(given: Path | None) -> Path:
 
 
 def _corpus(given: Path | None) -> Corpus:
-    return load_corpus(_corpus_dir(given), tokenizer=Tokenizer(cache_dir=_cache_dir()))
+    corpus, _ = corpus_commands.open_corpus(_corpus_dir(given), Tokenizer(cache_dir=_cache_dir()))
+    return corpus
 
 
 def _cache_dir() -> Path:

@@ -1,19 +1,27 @@
-"""The reference corpus: documents, their labelled passages, the match index and the model."""
+"""The reference corpus: its match index, its dimension model, example passages and counts.
+
+A corpus is built in segments (`CorpusPart`): parsing documents yields their sentences, labelled
+passages and word counts; the sentences go into a match-index segment. Parts add up, so a
+corpus on disk (core/persistence.py) grows by one segment when documents are added.
+"""
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
-from core.matching import MatchIndex, build_match_index
+from core.matching import MatchIndex, Segment, build_segment, document_sentences
 from core.models import Document, Passage
 from core.reading import DraftInputError, decode_text
 from core.schemes import Scheme, load_scheme
-from core.scoring import DimensionModel, learn
+from core.scoring import DimensionModel, WordCounts, count_words, learn
 from core.structure import parse
 from core.text import normalize
 from core.tokens import Tokenizer
+
+EXAMPLES_KEPT = 30  # per dimension and segment: enough for paging, small enough to load fast
+Progress = Callable[[int, int], None]
 
 
 class CorpusError(ValueError):
@@ -22,12 +30,32 @@ class CorpusError(ValueError):
 
 @dataclass(frozen=True, slots=True)
 class CorpusStats:
-    """Counts for `draft-review corpus stats`."""
+    """Counts for `draft-review corpus stats`; they add up across segments."""
 
     documents: int
     sentences: int
     passages: int
     labelled: tuple[tuple[str, int], ...]
+
+    def __add__(self, other: CorpusStats) -> CorpusStats:
+        mine = dict(self.labelled)
+        return CorpusStats(
+            self.documents + other.documents,
+            self.sentences + other.sentences,
+            self.passages + other.passages,
+            tuple((name, mine.get(name, 0) + n) for name, n in other.labelled),
+        )
+
+
+@dataclass(frozen=True, slots=True, eq=False)
+class CorpusPart:
+    """What a batch of documents contributes: an index segment, examples, counts."""
+
+    segment: Segment
+    names: tuple[str, ...]
+    examples: tuple[Passage, ...]
+    counts: WordCounts
+    stats: CorpusStats
 
 
 @dataclass(frozen=True, slots=True, eq=False)
@@ -35,17 +63,20 @@ class Corpus:
     """Everything a review needs from the reference documents. Build once, share freely."""
 
     scheme: Scheme
-    names: tuple[str, ...]
-    documents: tuple[Document, ...]
-    passages: tuple[Passage, ...]
     index: MatchIndex
     model: DimensionModel
+    example_pool: tuple[Passage, ...]
+    counts: CorpusStats
+
+    @property
+    def names(self) -> tuple[str, ...]:
+        return self.index.names
 
     def examples(self, dimension: str, n: int = 3) -> tuple[Passage, ...]:
         """Up to n problem passages for a dimension, taken from as many documents as possible."""
         name = self.scheme.resolve(dimension).name
-        pool = [p for p in self.passages if p.dimension == name and p.section == "problem"]
-        pool += [p for p in self.passages if p.dimension == name and p.section != "problem"]
+        pool = [p for p in self.example_pool if p.dimension == name]
+        pool.sort(key=lambda p: p.section != "problem")  # problems first, then causes, measures
         chosen: list[Passage] = []
         used: set[str] = set()
         for round_robin in (True, False):  # first one per document, then the rest in order
@@ -59,16 +90,7 @@ class Corpus:
         return tuple(chosen)
 
     def stats(self) -> CorpusStats:
-        labelled = tuple(
-            (name, sum(1 for p in self.passages if p.dimension == name))
-            for name in self.scheme.names
-        )
-        return CorpusStats(
-            documents=len(self.documents),
-            sentences=sum(len(d.sentences) for d in self.documents),
-            passages=len(self.passages),
-            labelled=labelled,
-        )
+        return self.counts
 
 
 def passages_of(name: str, doc: Document) -> list[Passage]:
@@ -83,6 +105,70 @@ def passages_of(name: str, doc: Document) -> list[Passage]:
     return out
 
 
+def build_part(
+    named_texts: Sequence[tuple[str, str]],
+    *,
+    first_doc: int,
+    scheme: Scheme,
+    tokenizer: Tokenizer,
+    on_progress: Progress | None = None,
+) -> CorpusPart:
+    """Parse documents (ids from `first_doc`) into an index segment, examples and counts."""
+    records: list[tuple[int, str]] = []
+    passages: list[Passage] = []
+    for i, (name, raw) in enumerate(named_texts):
+        doc = parse(normalize(raw), scheme)
+        records.extend(document_sentences(first_doc + i, doc))
+        passages.extend(passages_of(name, doc))
+        if on_progress is not None:
+            on_progress(i + 1, len(named_texts))
+    labelled = tuple((d, sum(1 for p in passages if p.dimension == d)) for d in scheme.names)
+    return CorpusPart(
+        segment=build_segment(records),
+        names=tuple(name for name, _ in named_texts),
+        examples=_example_sample(passages, scheme.names),
+        counts=count_words(passages, scheme.names, tokenizer),
+        stats=CorpusStats(len(named_texts), len(records), len(passages), labelled),
+    )
+
+
+def _example_sample(passages: list[Passage], names: tuple[str, ...]) -> tuple[Passage, ...]:
+    """A bounded, document-diverse sample of labelled passages per dimension."""
+    kept: list[Passage] = []
+    for name in names:
+        pool = [p for p in passages if p.dimension == name]
+        pool.sort(key=lambda p: p.section != "problem")
+        firsts = list({p.document: p for p in reversed(pool)}.values())[::-1]
+        chosen = firsts[:EXAMPLES_KEPT]  # one (the earliest) per document first, for variety
+        chosen += [p for p in pool if p not in chosen][: EXAMPLES_KEPT - len(chosen)]
+        kept.extend(chosen)
+    return tuple(kept)
+
+
+def assemble(
+    parts: Iterable[CorpusPart],
+    *,
+    scheme: Scheme,
+    tokenizer: Tokenizer,
+    use_lexicon: bool = True,
+    use_learned: bool = True,
+) -> Corpus:
+    """One corpus from its parts (in document-id order)."""
+    parts = list(parts)
+    counts = WordCounts.empty(len(scheme.names))
+    stats = CorpusStats(0, 0, 0, tuple((d, 0) for d in scheme.names))
+    for part in parts:
+        counts, stats = counts + part.counts, stats + part.stats
+    model = learn(counts, scheme, tokenizer, use_lexicon=use_lexicon, use_learned=use_learned)
+    return Corpus(
+        scheme=scheme,
+        index=MatchIndex(tuple(n for p in parts for n in p.names), tuple(p.segment for p in parts)),
+        model=model,
+        example_pool=tuple(e for p in parts for e in p.examples),
+        counts=stats,
+    )
+
+
 def build_corpus(
     named_texts: Iterable[tuple[str, str]],
     *,
@@ -91,57 +177,37 @@ def build_corpus(
     use_lexicon: bool = True,
     use_learned: bool = True,
 ) -> Corpus:
-    """Build a corpus from (name, raw text) pairs; pure apart from the tokenizer's cache."""
+    """Build a corpus in memory from (name, raw text) pairs; nothing is written anywhere."""
     scheme = scheme or load_scheme()
-    names: list[str] = []
-    documents: list[Document] = []
-    for name, raw in named_texts:
-        names.append(name)
-        documents.append(parse(normalize(raw), scheme))
-    passages = [
-        p for name, doc in zip(names, documents, strict=True) for p in passages_of(name, doc)
+    tokenizer = tokenizer or Tokenizer()
+    part = build_part(list(named_texts), first_doc=0, scheme=scheme, tokenizer=tokenizer)
+    return assemble(
+        [part], scheme=scheme, tokenizer=tokenizer, use_lexicon=use_lexicon, use_learned=use_learned
+    )
+
+
+def corpus_files(path: Path) -> list[Path]:
+    """Every .txt under `path` (hidden folders skipped), in a stable order."""
+    if not path.is_dir():
+        raise CorpusError(f"语料目录不存在：{path}")
+    files = [
+        f
+        for f in sorted(path.rglob("*.txt"))
+        if not any(part.startswith(".") for part in f.relative_to(path).parts)
     ]
-    model = learn(
-        passages,
-        scheme,
-        tokenizer or Tokenizer(),
-        use_lexicon=use_lexicon,
-        use_learned=use_learned,
-    )
-    return Corpus(
-        scheme=scheme,
-        names=tuple(names),
-        documents=tuple(documents),
-        passages=tuple(passages),
-        index=build_match_index(list(zip(names, documents, strict=True))),
-        model=model,
-    )
+    if not files:
+        raise CorpusError(f"语料目录中没有 .txt 文件：{path}")
+    return files
+
+
+def read_corpus_file(path: Path, file: Path) -> tuple[str, str]:
+    """(name relative to the corpus folder, text) of one corpus file, UTF-8 or GB18030."""
+    try:
+        return file.relative_to(path).as_posix(), decode_text(file.read_bytes())
+    except (DraftInputError, OSError) as exc:
+        raise CorpusError(f"语料文件无法读取：{file}（{exc}）") from None
 
 
 def read_corpus_texts(path: Path) -> list[tuple[str, str]]:
-    """(name, text) for every .txt under `path`, in a stable order; names are relative paths."""
-    if not path.is_dir():
-        raise CorpusError(f"语料目录不存在：{path}")
-    texts = []
-    for file in sorted(path.rglob("*.txt")):
-        if any(part.startswith(".") for part in file.relative_to(path).parts):
-            continue
-        try:
-            texts.append((file.relative_to(path).as_posix(), decode_text(file.read_bytes())))
-        except (DraftInputError, OSError) as exc:
-            raise CorpusError(f"语料文件无法读取：{file}（{exc}）") from None
-    if not texts:
-        raise CorpusError(f"语料目录中没有 .txt 文件：{path}")
-    return texts
-
-
-def load_corpus(
-    path: str | Path, *, scheme: Scheme | None = None, tokenizer: Tokenizer | None = None
-) -> Corpus:
-    """Read every .txt under a folder (UTF-8 or GB18030) and build the corpus."""
-    folder = Path(path)
-    return build_corpus(
-        read_corpus_texts(folder),
-        scheme=scheme,
-        tokenizer=tokenizer or Tokenizer(),
-    )
+    """(name, text) for every .txt under `path`."""
+    return [read_corpus_file(path, f) for f in corpus_files(path)]

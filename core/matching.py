@@ -2,14 +2,17 @@
 
 Every draft sentence is checked as a whole (edits and reordered clauses), and every clause of a
 sentence that did not match as a whole is checked on its own (a clause lifted into new text).
-Candidates come from the bigram index; rapidfuzz verifies them.
+The bigram index proposes candidate corpus sentences; rapidfuzz verifies them. The corpus is
+indexed in segments, so adding documents adds a segment instead of rebuilding everything.
 """
 
 from __future__ import annotations
 
+import hashlib
 from collections import defaultdict
-from collections.abc import Sequence
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
+from pathlib import Path
 from typing import Literal
 
 import numpy as np
@@ -18,40 +21,25 @@ from rapidfuzz import fuzz
 
 from core.index import NgramIndex
 from core.models import Document, Match, Sentence, Span
-from core.text import compare_key, counted_chars
+from core.packed import PackedStrings
+from core.text import compare_key, counted_chars, split_sentences
 
-SENTENCE = 0
-CLAUSE = 1
 MIN_KEY_CHARS = 10  # shorter pieces are stock one-liners, not copies worth reporting
 STOCK_MAX_CHARS = 20  # a short piece found in this many documents is a formula, not a copy
 STOCK_MIN_DOCUMENTS = 3
 THRESHOLD = 80.0  # whole sentences: an 8% edit still scores about 90
 CLAUSE_MARGIN = 5.0  # clauses are short, so one shared formula moves them more: ask for more
-
-
-@dataclass(frozen=True, slots=True)
-class SourceSentence:
-    """A corpus sentence that matches can point to."""
-
-    document: str
-    text: str
-
-
-@dataclass(frozen=True, slots=True, eq=False)
-class MatchIndex:
-    """The bigram index over corpus units plus what each unit points back to."""
-
-    ngrams: NgramIndex
-    unit_sentence: npt.NDArray[np.int32]
-    unit_kind: npt.NDArray[np.int8]
-    unit_stock: npt.NDArray[np.bool_]
-    sentences: tuple[SourceSentence, ...]
+CANDIDATES = 8
 
 
 def sentence_key(text: str, sentence: Sentence) -> str:
     """Compare key of a sentence: clause keys joined by spaces, so reordering can be scored."""
     keys = (compare_key(text[c.start : c.end]) for c in sentence.clauses)
     return " ".join(k for k in keys if k)
+
+
+def key_length(key: str) -> int:
+    return len(key) - key.count(" ")
 
 
 def similarity(a: str, b: str, *, score_cutoff: float = 0.0) -> float:
@@ -61,124 +49,205 @@ def similarity(a: str, b: str, *, score_cutoff: float = 0.0) -> float:
     return max(plain, reordered)
 
 
-def build_match_index(named: Sequence[tuple[str, Document]]) -> MatchIndex:
-    """Index every long-enough sentence and clause of the corpus documents."""
+def stable_hash(key: str) -> int:
+    """A 64-bit hash that is the same in every process (Python's own hash is salted)."""
+    return int.from_bytes(hashlib.blake2b(key.encode(), digest_size=8).digest(), "little")
+
+
+@dataclass(frozen=True, slots=True, eq=False)
+class Segment:
+    """One built piece of the corpus: its sentences' keys, where they come from, and which short
+    keys are the genre's stock formulas (found verbatim in several documents)."""
+
+    ngrams: NgramIndex
+    documents: npt.NDArray[np.uint32]
+    sources: PackedStrings
+    stock: npt.NDArray[np.uint64]
+
+    def __len__(self) -> int:
+        return len(self.ngrams)
+
+    def is_stock(self, key: str) -> bool:
+        h = np.uint64(stable_hash(key.replace(" ", "")))
+        at = int(np.searchsorted(self.stock, h))
+        return at < len(self.stock) and self.stock[at] == h
+
+    @property
+    def nbytes(self) -> int:
+        return (
+            self.ngrams.nbytes
+            + int(self.documents.nbytes)
+            + self.sources.nbytes
+            + int(self.stock.nbytes)
+        )
+
+    def save(self, folder: Path) -> None:
+        self.ngrams.save(folder)
+        self.sources.save(folder, "sources")
+        np.save(folder / "documents.npy", self.documents, allow_pickle=False)
+        np.save(folder / "stock.npy", self.stock, allow_pickle=False)
+
+    @classmethod
+    def load(cls, folder: Path) -> Segment:
+        return cls(
+            ngrams=NgramIndex.load(folder),
+            documents=np.load(folder / "documents.npy", mmap_mode="r", allow_pickle=False),
+            sources=PackedStrings.load(folder, "sources"),
+            stock=np.load(folder / "stock.npy", allow_pickle=False),
+        )
+
+
+def build_segment(sentences: Iterable[tuple[int, str]]) -> Segment:
+    """Index (document id, sentence text) records; sentences too short to match are skipped."""
     keys: list[str] = []
-    unit_sentence: list[int] = []
-    unit_kind: list[int] = []
-    unit_doc: list[int] = []
-    sentences: list[SourceSentence] = []
-    for doc_id, (name, doc) in enumerate(named):
-        for sentence in doc.sentences:
-            sid = len(sentences)
-            sentences.append(SourceSentence(name, doc.text[sentence.start : sentence.end]))
-            for key, kind in _units(doc.text, sentence):
-                keys.append(key)
-                unit_sentence.append(sid)
-                unit_kind.append(kind)
-                unit_doc.append(doc_id)
-    return MatchIndex(
-        ngrams=NgramIndex.build(tuple(keys)),
-        unit_sentence=np.array(unit_sentence, dtype=np.int32),
-        unit_kind=np.array(unit_kind, dtype=np.int8),
-        unit_stock=_stock_flags(keys, unit_doc),
-        sentences=tuple(sentences),
+    documents: list[int] = []
+    sources: list[str] = []
+    short: defaultdict[str, set[int]] = defaultdict(set)
+    for doc_id, text in sentences:
+        key = _key_of(text)
+        if key_length(key) < MIN_KEY_CHARS:
+            continue
+        keys.append(key)
+        documents.append(doc_id)
+        sources.append(text)
+        for piece in {key.replace(" ", ""), *key.split(" ")}:
+            if MIN_KEY_CHARS <= len(piece) <= STOCK_MAX_CHARS:
+                short[piece].add(doc_id)
+    stock = sorted(
+        {stable_hash(k) for k, docs in short.items() if len(docs) >= STOCK_MIN_DOCUMENTS}
+    )
+    return Segment(
+        ngrams=NgramIndex.build(keys),
+        documents=np.array(documents, dtype=np.uint32),
+        sources=PackedStrings.build(sources),
+        stock=np.array(stock, dtype=np.uint64),
     )
 
 
-def _units(text: str, sentence: Sentence) -> list[tuple[str, int]]:
-    units: list[tuple[str, int]] = []
-    whole = sentence_key(text, sentence)
-    if len(whole) - whole.count(" ") >= MIN_KEY_CHARS:
-        units.append((whole, SENTENCE))
-    if len(sentence.clauses) > 1:
-        for clause in sentence.clauses:
-            key = compare_key(text[clause.start : clause.end])
-            if len(key) >= MIN_KEY_CHARS:
-                units.append((key, CLAUSE))
-    return units
+def _key_of(sentence_text: str) -> str:
+    parsed = split_sentences(sentence_text)
+    return " ".join(sentence_key(sentence_text, s) for s in parsed)
 
 
-def _stock_flags(keys: list[str], docs: list[int]) -> npt.NDArray[np.bool_]:
-    """Short units that recur verbatim across many documents are the genre's formulas."""
-    seen: defaultdict[str, set[int]] = defaultdict(set)
-    for key, doc in zip(keys, docs, strict=True):
-        if len(key) <= STOCK_MAX_CHARS:
-            seen[key.replace(" ", "")].add(doc)
-    return np.array(
-        [len(seen.get(k.replace(" ", ""), ())) >= STOCK_MIN_DOCUMENTS for k in keys], dtype=bool
-    )
+def document_sentences(doc_id: int, doc: Document) -> list[tuple[int, str]]:
+    return [(doc_id, doc.text[s.start : s.end]) for s in doc.sentences]
+
+
+@dataclass(frozen=True, slots=True, eq=False)
+class MatchIndex:
+    """Every segment of the corpus and the names of its documents."""
+
+    names: tuple[str, ...]
+    segments: tuple[Segment, ...]
+
+    def __len__(self) -> int:
+        return sum(len(s) for s in self.segments)
+
+    @property
+    def nbytes(self) -> int:
+        return sum(s.nbytes for s in self.segments)
+
+    def sentences(self) -> Iterable[tuple[str, str]]:
+        """(document name, sentence text) of every indexed sentence."""
+        for segment in self.segments:
+            for row in range(len(segment)):
+                yield self.names[int(segment.documents[row])], segment.sources[row]
+
+
+def build_match_index(named: Sequence[tuple[str, Document]]) -> MatchIndex:
+    """A one-segment index of parsed documents (tests, small corpora)."""
+    records = [r for doc_id, (_, doc) in enumerate(named) for r in document_sentences(doc_id, doc)]
+    return MatchIndex(tuple(name for name, _ in named), (build_segment(records),))
+
+
+@dataclass(frozen=True, slots=True)
+class _Hit:
+    score: float
+    segment: int
+    row: int
 
 
 def find_matches(
     doc: Document, index: MatchIndex, *, threshold: float = THRESHOLD
 ) -> tuple[Match, ...]:
     """All near-duplicate spans of a parsed draft, in text order, not overlapping."""
-    found: list[tuple[Match, int]] = []
-    for sentence in doc.sentences:
-        whole = sentence_key(doc.text, sentence)
-        hit = _best(whole, index, threshold) if _long_enough(whole) else None
+    sentences = [(s, sentence_key(doc.text, s)) for s in doc.sentences]
+    whole = [(s, k) for s, k in sentences if key_length(k) >= MIN_KEY_CHARS]
+    hits = _best_hits([k for _, k in whole], index, threshold, clauses=False)
+    found: dict[int, tuple[Match, tuple[int, int]]] = {}
+    for (sentence, _), hit in zip(whole, hits, strict=True):
         if hit is not None:
-            found.append((_match(sentence, hit, index, "sentence"), hit[0]))
-            continue
-        if len(sentence.clauses) > 1:
-            found.extend(_clause_matches(doc.text, sentence.clauses, index, threshold))
-    return tuple(_merge_adjacent(doc.text, found, index))
+            found[sentence.start] = (
+                _match(sentence, hit, index, "sentence"),
+                (hit.segment, hit.row),
+            )
+    pieces = [
+        (clause, key)
+        for sentence, _ in sentences
+        if sentence.start not in found and len(sentence.clauses) > 1
+        for clause in sentence.clauses
+        if len(key := compare_key(doc.text[clause.start : clause.end])) >= MIN_KEY_CHARS
+    ]
+    clause_threshold = min(100.0, threshold + CLAUSE_MARGIN)
+    for (clause, _), hit in zip(
+        pieces,
+        _best_hits([k for _, k in pieces], index, clause_threshold, clauses=True),
+        strict=True,
+    ):
+        if hit is not None:
+            found[clause.start] = (_match(clause, hit, index, "clause"), (hit.segment, hit.row))
+    ordered = [found[start] for start in sorted(found)]
+    return tuple(_merge_adjacent(doc.text, ordered))
 
 
-def _long_enough(key: str) -> bool:
-    return len(key) - key.count(" ") >= MIN_KEY_CHARS
-
-
-def _best(key: str, index: MatchIndex, threshold: float) -> tuple[int, float] | None:
-    """The best verified unit for `key` (its id and similarity), if any reaches `threshold`."""
-    best: tuple[int, float] | None = None
-    for unit in index.ngrams.candidates(key):
-        if index.unit_stock[unit]:
-            continue
-        score = similarity(key, index.ngrams.keys[unit], score_cutoff=threshold)
-        if score >= threshold and (best is None or score > best[1]):
-            best = (int(unit), score)
+def _best_hits(
+    keys: list[str], index: MatchIndex, threshold: float, *, clauses: bool
+) -> list[_Hit | None]:
+    best: list[_Hit | None] = [None] * len(keys)
+    if not keys:
+        return best
+    for s, segment in enumerate(index.segments):
+        for q, candidates in enumerate(segment.ngrams.candidates(keys, limit=CANDIDATES)):
+            for row in candidates.tolist():
+                score = _verify(keys[q], segment, row, threshold, clauses=clauses)
+                current = best[q]
+                if score >= threshold and (current is None or score > current.score):
+                    best[q] = _Hit(score, s, row)
     return best
 
 
-def _clause_matches(
-    text: str, clauses: tuple[Span, ...], index: MatchIndex, threshold: float
-) -> list[tuple[Match, int]]:
-    out = []
-    for clause in clauses:
-        key = compare_key(text[clause.start : clause.end])
-        if len(key) < MIN_KEY_CHARS:
-            continue
-        hit = _best(key, index, min(100.0, threshold + CLAUSE_MARGIN))
-        if hit is not None:
-            out.append((_match(clause, hit, index, "clause"), hit[0]))
-    return out
+def _verify(key: str, segment: Segment, row: int, threshold: float, *, clauses: bool) -> float:
+    """Similarity of a draft key to a corpus sentence: the whole sentence, or its best clause."""
+    target = segment.ngrams.key(row)
+    if not clauses:
+        return 0.0 if segment.is_stock(target) else similarity(key, target, score_cutoff=threshold)
+    best = 0.0
+    for clause in target.split(" "):
+        score = fuzz.ratio(key, clause, score_cutoff=threshold)
+        if score > best and not segment.is_stock(clause):
+            best = score
+    return best
 
 
 def _match(
-    span: Sentence | Span,
-    hit: tuple[int, float],
-    index: MatchIndex,
-    kind: Literal["sentence", "clause"],
+    span: Sentence | Span, hit: _Hit, index: MatchIndex, kind: Literal["sentence", "clause"]
 ) -> Match:
-    unit, score = hit
-    source = index.sentences[int(index.unit_sentence[unit])]
+    segment = index.segments[hit.segment]
     return Match(
         start=span.start,
         end=span.end,
-        score=round(score, 1),
-        source=source.document,
-        source_text=source.text,
+        score=round(hit.score, 1),
+        source=index.names[int(segment.documents[hit.row])],
+        source_text=segment.sources[hit.row],
         kind=kind,
     )
 
 
-def _merge_adjacent(text: str, found: list[tuple[Match, int]], index: MatchIndex) -> list[Match]:
+def _merge_adjacent(text: str, found: list[tuple[Match, tuple[int, int]]]) -> list[Match]:
     """Neighbouring clause matches from one source sentence become one match."""
-    merged: list[tuple[Match, int]] = []
-    for match, unit in found:
-        if merged and _joinable(text, merged[-1], (match, unit), index):
+    merged: list[tuple[Match, tuple[int, int]]] = []
+    for match, source in found:
+        if merged and _joinable(text, merged[-1], (match, source)):
             prev = merged[-1][0]
             weight_a, weight_b = prev.end - prev.start, match.end - match.start
             score = (prev.score * weight_a + match.score * weight_b) / (weight_a + weight_b)
@@ -186,18 +255,19 @@ def _merge_adjacent(text: str, found: list[tuple[Match, int]], index: MatchIndex
                 Match(
                     prev.start, match.end, round(score, 1), prev.source, prev.source_text, "clause"
                 ),
-                unit,
+                source,
             )
         else:
-            merged.append((match, unit))
+            merged.append((match, source))
     return [m for m, _ in merged]
 
 
-def _joinable(text: str, a: tuple[Match, int], b: tuple[Match, int], index: MatchIndex) -> bool:
-    if a[0].kind != "clause" or b[0].kind != "clause":
+def _joinable(
+    text: str, a: tuple[Match, tuple[int, int]], b: tuple[Match, tuple[int, int]]
+) -> bool:
+    if a[0].kind != "clause" or b[0].kind != "clause" or a[1] != b[1]:
         return False
-    same_source = index.unit_sentence[a[1]] == index.unit_sentence[b[1]]
-    return bool(same_source) and counted_chars(text[a[0].end : b[0].start]) <= 1
+    return counted_chars(text[a[0].end : b[0].start]) <= 1
 
 
 def duplicate_ratio(text: str, matches: Sequence[Match]) -> float:

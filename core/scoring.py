@@ -13,6 +13,7 @@ from collections import Counter, defaultdict
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from importlib import resources
+from typing import Any
 
 from core.models import DimensionScore, Passage
 from core.schemes import Scheme
@@ -53,53 +54,105 @@ class DimensionModel:
     use_learned: bool = True
 
 
+@dataclass(frozen=True, slots=True)
+class WordCounts:
+    """What learning needs from labelled passages, in a form that adds up across corpus
+    segments: passages per dimension, and per word the passages and documents it appears in."""
+
+    sizes: tuple[int, ...]
+    passages: Mapping[str, tuple[int, ...]]
+    documents: Mapping[str, tuple[int, ...]]
+
+    @classmethod
+    def empty(cls, dimensions: int) -> WordCounts:
+        return cls((0,) * dimensions, {}, {})
+
+    def __add__(self, other: WordCounts) -> WordCounts:
+        return WordCounts(
+            tuple(a + b for a, b in zip(self.sizes, other.sizes, strict=True)),
+            _add_rows(self.passages, other.passages),
+            _add_rows(self.documents, other.documents),
+        )
+
+    def to_json(self) -> dict[str, object]:
+        return {"sizes": list(self.sizes), "passages": self.passages, "documents": self.documents}
+
+    @classmethod
+    def from_json(cls, raw: dict[str, Any]) -> WordCounts:
+        return cls(
+            tuple(raw["sizes"]),
+            {w: tuple(r) for w, r in raw["passages"].items()},
+            {w: tuple(r) for w, r in raw["documents"].items()},
+        )
+
+
+def _add_rows(
+    a: Mapping[str, tuple[int, ...]], b: Mapping[str, tuple[int, ...]]
+) -> dict[str, tuple[int, ...]]:
+    merged = dict(a)
+    for word, row in b.items():
+        old = merged.get(word)
+        merged[word] = row if old is None else tuple(x + y for x, y in zip(old, row, strict=True))
+    return merged
+
+
+def count_words(
+    passages: Iterable[Passage], names: tuple[str, ...], tokenizer: Tokenizer
+) -> WordCounts:
+    """Count, for the passages labelled with one of `names`, which words each dimension uses."""
+    passage_rows: defaultdict[str, list[int]] = defaultdict(lambda: [0] * len(names))
+    document_sets: defaultdict[str, list[set[str]]] = defaultdict(lambda: [set() for _ in names])
+    sizes = [0] * len(names)
+    for passage in passages:
+        if passage.dimension not in names:
+            continue
+        d = names.index(passage.dimension)
+        sizes[d] += 1
+        for word in set(tokenizer.words(passage.text)) - _STOPWORDS:
+            passage_rows[word][d] += 1
+            document_sets[word][d].add(passage.document)
+    return WordCounts(
+        tuple(sizes),
+        {w: tuple(r) for w, r in passage_rows.items()},
+        {w: tuple(len(s) for s in sets) for w, sets in document_sets.items()},
+    )
+
+
 def learn(
-    passages: Iterable[Passage],
+    counts: WordCounts,
     scheme: Scheme,
     tokenizer: Tokenizer,
     *,
     use_lexicon: bool = True,
     use_learned: bool = True,
 ) -> DimensionModel:
-    """Build a model from the scheme's lexicon and the passages labelled with a dimension."""
+    """Build a model from the scheme's lexicon and word counts of labelled passages."""
     names = scheme.names
     lexicon: dict[str, list[float]] = {}
     for i, dim in enumerate(scheme.dimensions):
         for term, weight in dim.lexicon:
             lexicon.setdefault(term, [0.0] * len(names))[i] = weight
-    labelled = [p for p in passages if p.dimension in names]
-    learned = _learn_weights(labelled, names, tokenizer) if labelled else {}
     return DimensionModel(
         scheme=scheme,
         lexicon={t: tuple(w) for t, w in lexicon.items()},
-        learned=learned,
+        learned=_learn_weights(counts),
         tokenizer=tokenizer,
         use_lexicon=use_lexicon,
         use_learned=use_learned,
     )
 
 
-def _learn_weights(
-    passages: list[Passage], names: tuple[str, ...], tokenizer: Tokenizer
-) -> dict[str, tuple[float, ...]]:
+def _learn_weights(counts: WordCounts) -> dict[str, tuple[float, ...]]:
     """Log-odds of each word for each dimension, kept only where the association recurs in
     several documents' passages of that dimension (one author's habit is not evidence)."""
-    counts: defaultdict[str, list[int]] = defaultdict(lambda: [0] * len(names))
-    documents: defaultdict[str, list[set[str]]] = defaultdict(lambda: [set() for _ in names])
-    sizes = [0] * len(names)
-    for passage in passages:
-        d = names.index(str(passage.dimension))
-        sizes[d] += 1
-        for word in set(tokenizer.words(passage.text)) - _STOPWORDS:
-            counts[word][d] += 1
-            documents[word][d].add(passage.document)
+    sizes = counts.sizes
     total = sum(sizes)
     weights: dict[str, tuple[float, ...]] = {}
-    for word, row_counts in counts.items():
-        in_docs = documents[word]
+    for word, row_counts in counts.passages.items():
+        in_docs = counts.documents[word]
         row = tuple(
             _log_odds(n, sizes[d], sum(row_counts) - n, total - sizes[d])
-            if len(in_docs[d]) >= _MIN_DOCUMENTS else 0.0
+            if in_docs[d] >= _MIN_DOCUMENTS else 0.0
             for d, n in enumerate(row_counts)
         )  # fmt: skip
         if any(w > 0 for w in row):

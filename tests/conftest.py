@@ -26,6 +26,24 @@ def clean_environment(
     yield
 
 
+@pytest.fixture(scope="session", autouse=True)
+def seeds_stay_untouched() -> Iterator[None]:
+    """The shipped corpus is read-only for tests: nothing (no .index) may appear in it."""
+    before = sorted(p.name for p in SEEDS.iterdir())
+    yield
+    assert sorted(p.name for p in SEEDS.iterdir()) == before
+
+
+@pytest.fixture
+def seeds_copy(tmp_path: Path) -> Path:
+    """A writable copy of the seed corpus, for code that saves its index next to the corpus."""
+    target = tmp_path / "corpus"
+    target.mkdir()
+    for file in SEEDS.glob("*.txt"):
+        (target / file.name).write_bytes(file.read_bytes())
+    return target
+
+
 @pytest.fixture(scope="session")
 def tokenizer(tmp_path_factory: pytest.TempPathFactory) -> Tokenizer:
     return Tokenizer(cache_dir=tmp_path_factory.mktemp("jieba"))
@@ -33,7 +51,7 @@ def tokenizer(tmp_path_factory: pytest.TempPathFactory) -> Tokenizer:
 
 @pytest.fixture(scope="session")
 def corpus(tokenizer: Tokenizer) -> Corpus:
-    return load_corpus(SEEDS, tokenizer=tokenizer)
+    return load_corpus(SEEDS, tokenizer=tokenizer, persist=False)  # tests never write to seeds/
 
 
 @pytest.fixture(scope="session")

@@ -11,7 +11,7 @@ from pathlib import Path
 import pytest
 
 from core.cli import main
-from tests.conftest import EXAMPLES, ROOT, SEEDS
+from tests.conftest import EXAMPLES, ROOT
 
 SAMPLE = EXAMPLES / "sample_draft.txt"
 
@@ -29,8 +29,10 @@ def run(capsys: pytest.CaptureFixture[str], *argv: str) -> tuple[int, str, str]:
     return code, out, err
 
 
-def test_review_prints_a_report(capsys: pytest.CaptureFixture[str]) -> None:
-    code, out, err = run(capsys, "review", str(SAMPLE), "--corpus", str(SEEDS), "--color", "never")
+def test_review_prints_a_report(capsys: pytest.CaptureFixture[str], seeds_copy: Path) -> None:
+    code, out, err = run(
+        capsys, "review", str(SAMPLE), "--corpus", str(seeds_copy), "--color", "never"
+    )
     assert code == 0, err
     assert "主要维度：" in out
     assert "近似来源" in out and "000_4429b7620e03c467.txt" in out
@@ -40,14 +42,16 @@ def test_review_prints_a_report(capsys: pytest.CaptureFixture[str]) -> None:
     assert "\x1b[" not in out
 
 
-def test_colour_can_be_forced(capsys: pytest.CaptureFixture[str]) -> None:
-    code, out, _ = run(capsys, "review", str(SAMPLE), "--corpus", str(SEEDS), "--color", "always")
+def test_colour_can_be_forced(capsys: pytest.CaptureFixture[str], seeds_copy: Path) -> None:
+    code, out, _ = run(
+        capsys, "review", str(SAMPLE), "--corpus", str(seeds_copy), "--color", "always"
+    )
     assert code == 0
     assert "\x1b[30;43m" in out
 
 
-def test_review_json(capsys: pytest.CaptureFixture[str]) -> None:
-    code, out, _ = run(capsys, "review", str(SAMPLE), "--json", "--corpus", str(SEEDS))
+def test_review_json(capsys: pytest.CaptureFixture[str], seeds_copy: Path) -> None:
+    code, out, _ = run(capsys, "review", str(SAMPLE), "--json", "--corpus", str(seeds_copy))
     assert code == 0
     data = json.loads(out)
     assert {"text", "scores", "dimension", "blocks", "matches", "duplicate_ratio"} <= set(data)
@@ -55,24 +59,28 @@ def test_review_json(capsys: pytest.CaptureFixture[str]) -> None:
 
 
 def test_review_reads_stdin(
-    capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
+    capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch, seeds_copy: Path
 ) -> None:
     draft = "班子成员思想不够解放，工作按部就班、因循守旧、求稳怕变。"
     monkeypatch.setattr(
         sys, "stdin", io.TextIOWrapper(io.BytesIO(draft.encode("gb18030")), encoding="gb18030")
     )
-    code, out, _ = run(capsys, "review", "-", "--json", "--corpus", str(SEEDS))
+    code, out, _ = run(capsys, "review", "-", "--json", "--corpus", str(seeds_copy))
     assert code == 0
     assert json.loads(out)["text"] == draft
 
 
 def test_default_corpus_is_the_shipped_seeds(
-    capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch, tmp_path: Path
+    monkeypatch: pytest.MonkeyPatch, tmp_path: Path
 ) -> None:
+    from core.cli import _corpus_dir
+
     monkeypatch.chdir(tmp_path)  # no ./seeds here: falls back to the seeds beside the package
-    code, out, _ = run(capsys, "corpus", "stats")
-    assert code == 0
-    assert "文档 5 篇" in out
+    assert _corpus_dir(None) == ROOT / "seeds"
+    (tmp_path / "seeds").mkdir()
+    assert _corpus_dir(None) == Path("seeds")
+    monkeypatch.setenv("CORPUS_DIR", "/elsewhere")
+    assert _corpus_dir(None) == Path("/elsewhere")
 
 
 def test_corpus_dir_from_environment(
@@ -87,14 +95,14 @@ def test_corpus_dir_from_environment(
     assert "文档 1 篇" in out
 
 
-def test_examples(capsys: pytest.CaptureFixture[str]) -> None:
-    code, out, _ = run(capsys, "examples", "廉洁自律", "-n", "2", "--corpus", str(SEEDS))
+def test_examples(capsys: pytest.CaptureFixture[str], seeds_copy: Path) -> None:
+    code, out, _ = run(capsys, "examples", "廉洁自律", "-n", "2", "--corpus", str(seeds_copy))
     assert code == 0
     assert out.count("来源：") == 2
 
 
 def test_docx_and_gb18030_files_are_read(
-    capsys: pytest.CaptureFixture[str], tmp_path: Path
+    capsys: pytest.CaptureFixture[str], tmp_path: Path, seeds_copy: Path
 ) -> None:
     import docx
 
@@ -105,13 +113,13 @@ def test_docx_and_gb18030_files_are_read(
     )
     document.save(str(tmp_path / "draft.docx"))
     code, out, _ = run(
-        capsys, "review", str(tmp_path / "draft.docx"), "--json", "--corpus", str(SEEDS)
+        capsys, "review", str(tmp_path / "draft.docx"), "--json", "--corpus", str(seeds_copy)
     )
     assert code == 0
     assert json.loads(out)["blocks"][-1]["dimension"] == "廉洁自律"
     gb = tmp_path / "gb.txt"
     gb.write_bytes("对分管部门廉政风险排查不深，一岗双责落实不到位。".encode("gb18030"))
-    code, out, _ = run(capsys, "review", str(gb), "--json", "--corpus", str(SEEDS))
+    code, out, _ = run(capsys, "review", str(gb), "--json", "--corpus", str(seeds_copy))
     assert code == 0
     assert json.loads(out)["dimension"] == "廉洁自律"
 
@@ -126,7 +134,7 @@ def _docx_with_broken_xml() -> bytes:
     return buffer.getvalue()
 
 
-def _bad(tmp_path: Path) -> dict[str, tuple[list[str], str]]:
+def _bad(tmp_path: Path, seeds_copy: Path) -> dict[str, tuple[list[str], str]]:
     (tmp_path / "empty.txt").write_text("", encoding="utf-8")
     (tmp_path / "blank.txt").write_text(" \n\u3000\n", encoding="utf-8")
     (tmp_path / "invisible.txt").write_text("\u200b##paidbegin##\u200b", encoding="utf-8")
@@ -135,7 +143,7 @@ def _bad(tmp_path: Path) -> dict[str, tuple[list[str], str]]:
     (tmp_path / "fake.docx").write_bytes(b"PK\x03\x04 this is not a zip")
     (tmp_path / "latin1.txt").write_bytes("caf\xe9 \xff\xfe\xfd".encode("latin-1"))
     (tmp_path / "emptydir").mkdir()
-    corpus = ["--corpus", str(SEEDS)]
+    corpus = ["--corpus", str(seeds_copy)]
     return {
         "missing file": (["review", str(tmp_path / "nope.txt"), *corpus], "找不到文件"),
         "directory": (["review", str(tmp_path), *corpus], "目录"),
@@ -177,9 +185,9 @@ def _bad(tmp_path: Path) -> dict[str, tuple[list[str], str]]:
     ],
 )
 def test_bad_input_is_one_clear_line_and_exit_2(
-    case: str, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+    case: str, tmp_path: Path, capsys: pytest.CaptureFixture[str], seeds_copy: Path
 ) -> None:
-    argv, expected = _bad(tmp_path)[case]
+    argv, expected = _bad(tmp_path, seeds_copy)[case]
     code, out, err = run(capsys, *argv)
     assert code == 2
     assert out == ""
@@ -189,24 +197,26 @@ def test_bad_input_is_one_clear_line_and_exit_2(
 
 
 @pytest.mark.slow
-def test_a_one_megabyte_draft_completes(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+def test_a_one_megabyte_draft_completes(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str], seeds_copy: Path
+) -> None:
     text = SAMPLE.read_text(encoding="utf-8")
     big = tmp_path / "big.txt"
     big.write_text(
         "\n".join([text] * (1_000_000 // len(text.encode("utf-8")) + 1)), encoding="utf-8"
     )
     assert big.stat().st_size >= 1_000_000
-    code, out, _ = run(capsys, "review", str(big), "--json", "--corpus", str(SEEDS))
+    code, out, _ = run(capsys, "review", str(big), "--json", "--corpus", str(seeds_copy))
     assert code == 0
     assert json.loads(out)["duplicate_ratio"] > 0
 
 
-def test_the_installed_console_script_runs(tmp_path: Path) -> None:
+def test_the_installed_console_script_runs(tmp_path: Path, seeds_copy: Path) -> None:
     """The entry point as a user runs it: a separate process, stdin piped, no traceback."""
     script = Path(sys.executable).with_name("draft-review")
     command = [str(script)] if script.exists() else [sys.executable, "-m", "core"]
     done = subprocess.run(
-        [*command, "review", "-", "--corpus", str(SEEDS), "--json"],
+        [*command, "review", "-", "--corpus", str(seeds_copy), "--json"],
         input="班子成员思想不够解放，工作按部就班、因循守旧、求稳怕变。".encode(),
         capture_output=True,
         cwd=ROOT,
@@ -216,7 +226,7 @@ def test_the_installed_console_script_runs(tmp_path: Path) -> None:
     assert done.returncode == 0, done.stderr.decode()
     assert json.loads(done.stdout)["matches"]
     empty = subprocess.run(
-        [*command, "review", "-", "--corpus", str(SEEDS)],
+        [*command, "review", "-", "--corpus", str(seeds_copy)],
         input=b"",
         capture_output=True,
         cwd=ROOT,
@@ -227,12 +237,12 @@ def test_the_installed_console_script_runs(tmp_path: Path) -> None:
     assert "Traceback" not in empty.stderr.decode()
 
 
-def test_a_closed_pipe_ends_quietly() -> None:
+def test_a_closed_pipe_ends_quietly(seeds_copy: Path) -> None:
     """`draft-review review … | head -c 10`: no traceback when the reader goes away."""
     script = Path(sys.executable).with_name("draft-review")
     command = [str(script)] if script.exists() else [sys.executable, "-m", "core"]
     process = subprocess.Popen(
-        [*command, "review", str(SAMPLE), "--json", "--corpus", str(SEEDS)],
+        [*command, "review", str(SAMPLE), "--json", "--corpus", str(seeds_copy)],
         stdout=subprocess.PIPE,
         stderr=subprocess.PIPE,
         cwd=ROOT,

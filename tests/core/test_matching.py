@@ -4,11 +4,13 @@ from __future__ import annotations
 
 import itertools
 import json
+import random
 from pathlib import Path
 
 import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
+from rapidfuzz import fuzz
 
 from core import Corpus, review
 from core.index import NgramIndex
@@ -103,7 +105,7 @@ def test_matches_are_ordered_and_disjoint(corpus: Corpus, sample_draft: str) -> 
 
 
 def _corpus_sentences(corpus: Corpus) -> list[str]:
-    return [s.text for s in corpus.index.sentences]
+    return [text for _, text in corpus.index.sentences()]
 
 
 @settings(
@@ -121,23 +123,25 @@ def test_a_verbatim_corpus_sentence_matches_itself(corpus: Corpus, data: st.Data
 
 
 def test_index_candidates_agree_with_an_exhaustive_scan(corpus: Corpus) -> None:
-    """Whatever a scan of every unit finds above the threshold, the index also offers."""
-    index = corpus.index.ngrams
-    keys = index.keys
-    queries = [keys[i] for i in range(0, len(keys), 7)]
-    for query in queries:
+    """Whatever a scan of every sentence finds above the threshold, the index also offers —
+    for the corpus's own sentences and for lightly edited copies of them."""
+    [segment] = corpus.index.segments
+    index = segment.ngrams
+    keys = [index.key(i) for i in range(len(index))]
+    queries = [keys[i] for i in range(0, len(keys), 5)]
+    queries += [k[:3] + "的" + k[4:] for k in queries if len(k) > 20]
+    offered = index.candidates(queries, limit=len(keys))
+    for query, candidates in zip(queries, offered, strict=True):
         exhaustive = {i for i, k in enumerate(keys) if similarity(query, k) >= THRESHOLD}
-        offered = set(index.candidates(query, limit=len(keys)).tolist())
-        assert exhaustive <= offered, query
+        assert exhaustive <= set(candidates.tolist()), query
 
 
 def test_ngram_index_on_its_own() -> None:
     index = NgramIndex.build(("学习不够深入", "作风不够扎实", "廉洁 自律"))
-    assert index.candidates("学习不深入").tolist()[0] == 0
-    assert index.candidates("").tolist() == []
-    assert NgramIndex.build(()).candidates("学习").tolist() == []
-    # a space separates clauses: 洁自 is not a bigram of the third key
-    assert 2 not in index.candidates("洁自").tolist()
+    found = index.candidates(["学习不深入", "", "洁自", "作风扎实"])
+    assert [f.tolist() for f in found] == [[0], [], [], [1]]  # 洁自 spans a clause break
+    assert [index.key(i) for i in range(3)] == ["学习不够深入", "作风不够扎实", "廉洁 自律"]
+    assert NgramIndex.build(()).candidates(["学习"])[0].tolist() == []
 
 
 def test_official_formulas_are_not_copies(corpus: Corpus) -> None:
@@ -147,3 +151,83 @@ def test_official_formulas_are_not_copies(corpus: Corpus) -> None:
 def test_a_sentence_behind_a_bare_numbered_marker_is_still_matched(corpus: Corpus) -> None:
     result = review(f"（一）{LONG}", corpus)
     assert len(result.matches) == 1 and result.matches[0].source == SOURCE
+
+
+def _exhaustive_matches(text: str, corpus: Corpus) -> list[tuple[int, int, float]]:
+    """The same matching rules, scoring the draft against every corpus sentence and clause."""
+    from core.matching import CLAUSE_MARGIN, _merge_adjacent, key_length, sentence_key
+    from core.models import Match
+    from core.structure import parse
+    from core.text import compare_key, normalize
+
+    doc = parse(normalize(text), corpus.scheme)
+    [segment] = corpus.index.segments
+    rows = [(r, segment.ngrams.key(r)) for r in range(len(segment))]
+    found = []
+    for sentence in doc.sentences:
+        key = sentence_key(doc.text, sentence)
+        scores = (
+            [(similarity(key, k), r) for r, k in rows if not segment.is_stock(k)]
+            if key_length(key) >= MIN_KEY_CHARS
+            else []
+        )
+        best = max(scores, default=(0.0, -1))
+        if best[0] >= THRESHOLD:
+            found.append(
+                (
+                    Match(sentence.start, sentence.end, round(best[0], 1), "", "", "sentence"),
+                    (0, best[1]),
+                )
+            )
+            continue
+        for clause in sentence.clauses if len(sentence.clauses) > 1 else ():
+            ckey = compare_key(doc.text[clause.start : clause.end])
+            if len(ckey) < MIN_KEY_CHARS:
+                continue
+            options = [
+                (fuzz.ratio(ckey, c), r)
+                for r, k in rows
+                for c in k.split(" ")
+                if not segment.is_stock(c)
+            ]
+            best = max(options, default=(0.0, -1))
+            if best[0] >= THRESHOLD + CLAUSE_MARGIN:
+                found.append(
+                    (
+                        Match(clause.start, clause.end, round(best[0], 1), "", "", "clause"),
+                        (0, best[1]),
+                    )
+                )
+    return [(m.start, m.end, m.score) for m in _merge_adjacent(doc.text, found)]
+
+
+def _drafts(corpus: Corpus, count: int) -> list[str]:
+    rng = random.Random(5)
+    sentences = [t for _, t in corpus.index.sentences() if len(t) > 25]
+    drafts = []
+    for _ in range(count):
+        parts = []
+        for sentence in rng.sample(sentences, 4):
+            chars = list(sentence)
+            kind = rng.choice(["edit", "reorder", "lift", "novel"])
+            if kind == "edit":
+                for _ in range(max(1, len(chars) // 25)):
+                    chars[rng.randrange(len(chars) - 1)] = rng.choice("的了是在和有")
+                parts.append("".join(chars))
+            elif kind == "reorder":
+                clauses = sentence.rstrip("。").split("，")
+                rng.shuffle(clauses)
+                parts.append("，".join(clauses) + "。")
+            elif kind == "lift":
+                clause = max(sentence.rstrip("。").split("，"), key=len)
+                parts.append(f"今年三月我在城南调研时发现，{clause}，群众意见很大。")
+            else:
+                parts.append("".join(rng.sample(sentence, len(sentence))) + "。")
+        drafts.append("".join(parts))
+    return drafts
+
+
+def test_index_finds_the_same_matches_as_an_exhaustive_scan(corpus: Corpus) -> None:
+    for draft in _drafts(corpus, 25):
+        fast = [(m.start, m.end, m.score) for m in review(draft, corpus).matches]
+        assert fast == _exhaustive_matches(draft, corpus), draft

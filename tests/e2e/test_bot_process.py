@@ -18,7 +18,7 @@ import pytest
 
 from tests.bot import updates as u
 from tests.bot.fake_api import TOKEN, Call, FakeBotApi
-from tests.conftest import EXAMPLES, ROOT, SEEDS
+from tests.conftest import EXAMPLES, ROOT
 from tests.e2e.server import StandInServer
 
 ALICE, BOB = 501, 502
@@ -29,14 +29,14 @@ COPIED = "班子成员思想不够解放，工作按部就班、因循守旧、�
 class BotProcess:
     """`draft-review bot` as a child process, its output captured to a log file."""
 
-    def __init__(self, server: StandInServer, data_dir: Path, log_file: Path) -> None:
+    def __init__(self, server: StandInServer, data_dir: Path, log_file: Path, corpus: Path) -> None:
         self.env = {
             **{k: v for k, v in os.environ.items() if not k.startswith(("TELEGRAM_", "DATABASE_"))},
             "TELEGRAM_BOT_TOKEN": TOKEN,
             "TELEGRAM_API_BASE_URL": server.base_url,
             "TELEGRAM_FILE_BASE_URL": server.file_base_url,
             "DATA_DIR": str(data_dir),
-            "CORPUS_DIR": str(SEEDS),
+            "CORPUS_DIR": str(corpus),
             "LOG_LEVEL": "DEBUG",
             "MAX_DRAFT_CHARS": "1000000",
             "MAX_FILE_BYTES": str(8 * 1024 * 1024),
@@ -68,9 +68,9 @@ def api() -> FakeBotApi:
 
 
 @pytest.fixture
-def bot(api: FakeBotApi, tmp_path: Path) -> Iterator[BotProcess]:
+def bot(api: FakeBotApi, tmp_path: Path, seeds_copy: Path) -> Iterator[BotProcess]:
     with StandInServer(api) as server:
-        process = BotProcess(server, tmp_path / "data", tmp_path / "bot.log")
+        process = BotProcess(server, tmp_path / "data", tmp_path / "bot.log", seeds_copy)
         process.start(api)
         try:
             yield process

@@ -1,0 +1,51 @@
+"""Many short strings packed into one UTF-16 array: compact in memory, memory-mapped on disk."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+from pathlib import Path
+
+import numpy as np
+import numpy.typing as npt
+
+
+@dataclass(frozen=True, slots=True, eq=False)
+class PackedStrings:
+    """`chars` holds every string's UTF-16 code units followed by a NUL; `starts[i]` is where
+    string i begins (one more entry than strings)."""
+
+    chars: npt.NDArray[np.uint16]
+    starts: npt.NDArray[np.int64]
+
+    @classmethod
+    def build(cls, strings: Sequence[str]) -> PackedStrings:
+        if not strings:
+            return cls(np.zeros(0, dtype=np.uint16), np.zeros(1, dtype=np.int64))
+        chars = np.frombuffer(("\x00".join(strings) + "\x00").encode("utf-16-le"), dtype=np.uint16)
+        lengths = np.fromiter(
+            (len(s.encode("utf-16-le")) // 2 + 1 for s in strings), np.int64, len(strings)
+        )
+        return cls(chars, np.concatenate(([0], np.cumsum(lengths))).astype(np.int64))
+
+    def __len__(self) -> int:
+        return len(self.starts) - 1
+
+    def __getitem__(self, i: int) -> str:
+        start, stop = int(self.starts[i]), int(self.starts[i + 1]) - 1
+        return self.chars[start:stop].tobytes().decode("utf-16-le")
+
+    @property
+    def nbytes(self) -> int:
+        return int(self.chars.nbytes + self.starts.nbytes)
+
+    def save(self, folder: Path, name: str) -> None:
+        folder.mkdir(parents=True, exist_ok=True)
+        np.save(folder / f"{name}.chars.npy", self.chars, allow_pickle=False)
+        np.save(folder / f"{name}.starts.npy", self.starts, allow_pickle=False)
+
+    @classmethod
+    def load(cls, folder: Path, name: str) -> PackedStrings:
+        chars = np.load(folder / f"{name}.chars.npy", mmap_mode="r", allow_pickle=False)
+        starts = np.load(folder / f"{name}.starts.npy", mmap_mode="r", allow_pickle=False)
+        return cls(chars, starts)
