@@ -18,6 +18,8 @@ from pathlib import Path
 from core.corpus import build_corpus, read_corpus_texts
 from core.schemes import load_scheme
 from core.scoring import score
+from core.structure import parse
+from core.text import normalize
 from core.tokens import Tokenizer
 
 VARIANTS = {
@@ -43,7 +45,7 @@ def evaluate(
             use_lexicon=use_lexicon,
             use_learned=use_learned,
         ).model
-        doc = build_corpus(test, scheme=scheme, tokenizer=tokenizer).documents[0]
+        doc = parse(normalize(test[0][1]), scheme)
         for block in doc.blocks:
             if block.section != "problem" or block.heading_dimension is None:
                 continue
