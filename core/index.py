@@ -29,10 +29,32 @@ U32 = npt.NDArray[np.uint32]
 I64 = npt.NDArray[np.int64]
 _ARRAYS = ("grams", "offsets", "postings")
 _SEPARATOR = 32  # code units at or below this (NUL between keys, spaces between clauses)
+_SPACE = 32
 
 
 def code_units(text: str) -> U16:
     return np.frombuffer(text.encode("utf-16-le"), dtype=np.uint16)
+
+
+def _pairs(packed: PackedStrings, lo: int, hi: int) -> npt.NDArray[np.uint64]:
+    """Distinct (bigram << 32 | key id) of keys lo..hi."""
+    units = packed.chars[packed.starts[lo] : packed.starts[hi]]
+    first, second = units[:-1].astype(np.uint32), units[1:].astype(np.uint32)
+    keep = (first > _SEPARATOR) & (second > _SEPARATOR)
+    owner = np.repeat(np.arange(lo, hi, dtype=np.uint64), np.diff(packed.starts[lo : hi + 1]))[:-1]
+    codes = ((first[keep] << 16) | second[keep]).astype(np.uint64)
+    return np.unique((codes << np.uint64(32)) | owner[keep])
+
+
+def clause_bigrams(units: U16) -> tuple[U32, I64]:
+    """Distinct bigram codes of a key and the clause (0, 1, …) each first appears in."""
+    if len(units) < 2:
+        return np.zeros(0, dtype=np.uint32), np.zeros(0, dtype=np.int64)
+    first, second = units[:-1].astype(np.uint32), units[1:].astype(np.uint32)
+    keep = (first > _SEPARATOR) & (second > _SEPARATOR)
+    clause = np.cumsum(units[:-1] == _SPACE)[keep].astype(np.int64)
+    codes, where = np.unique((first[keep] << 16) | second[keep], return_index=True)
+    return codes, clause[where]
 
 
 def bigrams(units: U16) -> U32:
@@ -54,25 +76,26 @@ class NgramIndex:
     postings: U32
 
     @classmethod
-    def build(cls, keys: Sequence[str]) -> NgramIndex:
-        """Index `keys` (spaces inside a key separate clauses and never form a bigram)."""
+    def build(cls, keys: Sequence[str], *, chunk: int = 200_000) -> NgramIndex:
+        """Index `keys` (spaces inside a key separate clauses and never form a bigram).
+
+        Postings are made `chunk` keys at a time and sorted in place, so the peak memory stays
+        near twice the final postings rather than several times the corpus.
+        """
         packed = PackedStrings.build(keys)
-        chars = packed.chars
-        if len(chars) < 2:
-            empty32 = np.zeros(0, dtype=np.uint32)
-            return cls(packed, empty32, np.zeros(1, dtype=np.int64), empty32)
-        first, second = chars[:-1].astype(np.uint32), chars[1:].astype(np.uint32)
-        keep = (first > _SEPARATOR) & (second > _SEPARATOR)
-        lengths = np.diff(packed.starts)
-        owner = np.repeat(np.arange(len(keys), dtype=np.uint64), lengths)[:-1][keep]
-        codes = ((first[keep] << 16) | second[keep]).astype(np.uint64)
-        del first, second, keep
-        pairs = np.unique((codes << np.uint64(32)) | owner)  # one posting per (bigram, key)
-        del codes, owner
-        grams, counts = np.unique((pairs >> np.uint64(32)).astype(np.uint32), return_counts=True)
-        offsets = np.concatenate(([0], np.cumsum(counts))).astype(np.int64)
+        pieces = [
+            _pairs(packed, lo, min(len(keys), lo + chunk)) for lo in range(0, len(keys), chunk)
+        ]
+        pairs = np.concatenate(pieces) if pieces else np.zeros(0, dtype=np.uint64)
+        del pieces
+        pairs.sort()  # by bigram, then key: one posting per (bigram, key), ids ascending
+        gram = (pairs >> np.uint64(32)).astype(np.uint32)
         postings = (pairs & np.uint64(0xFFFFFFFF)).astype(np.uint32)
-        return cls(packed, grams, offsets, postings)
+        del pairs
+        firsts = np.flatnonzero(np.diff(gram)) + 1 if len(gram) else np.zeros(0, dtype=np.int64)
+        starts = np.concatenate(([0], firsts)).astype(np.int64) if len(gram) else firsts
+        offsets = np.concatenate((starts, [len(gram)])).astype(np.int64)
+        return cls(packed, gram[starts], offsets, postings)
 
     def __len__(self) -> int:
         return len(self.keys)
@@ -86,49 +109,139 @@ class NgramIndex:
         return self.keys.nbytes + sum(int(getattr(self, name).nbytes) for name in _ARRAYS)
 
     def candidates(
-        self, queries: Sequence[str], *, rare: int = 8, per_gram: int = 256, limit: int = 8
-    ) -> list[npt.NDArray[np.int64]]:
-        """For each query, up to `limit` key ids sharing the most of its `rare` rarest bigrams.
+        self,
+        queries: Sequence[str],
+        *,
+        budget: int = 8000,
+        most_grams: int = 16,
+        limit: int = 16,
+        watch: int = 4,
+    ) -> tuple[list[npt.NDArray[np.int64]], npt.NDArray[np.bool_]]:
+        """For each query, up to `limit` key ids sharing the most of its rarest bigrams, and
+        whether the budget cut short the reading of one of its first `watch` bigrams (then
+        `deep_candidates` can look further).
 
-        Keys must share at least two of those bigrams (one, for a query that has only one).
+        Bigrams are taken rarest first while their postings fit in `budget` (at least two, at
+        most `most_grams`): a query made of rare words is settled by a few short lists, one made
+        of common phrasing reads more lists, so that near-identical siblings are told apart.
+        A candidate must share at least two of the bigrams read (one, for a one-bigram query).
         All queries are answered with one set of numpy operations.
         """
+        nothing = [np.zeros(0, dtype=np.int64) for _ in queries]
         if len(self) == 0 or not queries:
-            return [np.zeros(0, dtype=np.int64) for _ in queries]
-        query_of, starts, stops, needs = self._selected_postings(queries, rare, per_gram)
-        total = int((stops - starts).sum())
-        if total == 0:
-            return [np.zeros(0, dtype=np.int64) for _ in queries]
+            return nothing, np.zeros(len(queries), dtype=bool)
+        query_of, starts, stops, needs, cut = self._selected_postings(
+            queries, budget, most_grams, watch
+        )
         lengths = stops - starts
+        total = int(lengths.sum())
+        if total == 0:
+            return nothing, cut
         # Gather all selected posting slices at once: position = slice start + offset in slice.
         within = np.arange(total, dtype=np.int64) - np.repeat(np.cumsum(lengths) - lengths, lengths)
         ids = self.postings[np.repeat(starts, lengths) + within].astype(np.int64)
-        owners = np.repeat(query_of, lengths)
-        pairs, hits = np.unique(owners * (len(self) + 1) + ids, return_counts=True)
         width = len(self) + 1
-        return _top_per_query(pairs // width, pairs % width, hits, needs, limit)
+        pairs, hits = np.unique(np.repeat(query_of, lengths) * width + ids, return_counts=True)
+        return _top_per_query(pairs // width, pairs % width, hits, needs, limit), cut
+
+    def deep_candidates(
+        self,
+        query: str,
+        *,
+        per_clause: int = 3,
+        cap: int = 50_000,
+        pool_cap: int = 4000,
+        limit: int = 16,
+    ) -> npt.NDArray[np.int64]:
+        """Candidates for a query made of common phrasing, where `candidates` had to cut posting
+        lists short. Each clause is represented by its few rarest bigrams (several, because an
+        edit creates rare bigrams the source lacks); keys found for at least two clauses (for a
+        one-clause query: holding two of its bigrams) are ranked by all the query's bigrams."""
+        codes, clauses = clause_bigrams(code_units(query))
+        at = np.searchsorted(self.grams, codes)
+        found = at < len(self.grams)
+        found[found] = self.grams[at[found]] == codes[found]
+        at, clauses = at[found], clauses[found]
+        if len(at) < 2:
+            return np.zeros(0, dtype=np.int64)
+        df = self.offsets[at + 1] - self.offsets[at]
+        order = np.lexsort((df, clauses))
+        at, clauses = at[order], clauses[order]
+        groups = np.split(at, np.flatnonzero(np.diff(clauses)) + 1)
+        if len(groups) > 1:  # ids per clause (any of its rarest bigrams), then clauses per id
+            lists = [
+                np.unique(
+                    np.concatenate([self._postings_of(int(g), cap) for g in group[:per_clause]])
+                )
+                for group in groups
+            ]
+        else:
+            lists = [self._postings_of(int(g), cap) for g in groups[0][: per_clause + 1]]
+        ids, counts = np.unique(np.concatenate(lists), return_counts=True)
+        keep = counts >= 2
+        pool, counts = ids[keep], counts[keep]
+        if len(pool) == 0:
+            return pool.astype(np.int64)
+        if len(pool) > pool_cap:  # most clauses first: a sibling sharing one clause ranks last
+            pool = pool[np.sort(np.argsort(-counts, kind="stable")[:pool_cap])]
+        hits = np.zeros(len(pool), dtype=np.int64)
+        for a in at[np.argsort(self.offsets[at + 1] - self.offsets[at])][:16]:  # rarest 16 rank
+            postings = self._postings_of(int(a), len(self.postings))
+            where = np.minimum(np.searchsorted(postings, pool), len(postings) - 1)
+            hits += postings[where] == pool
+        top = np.lexsort((pool, -hits))[:limit]
+        return pool[top].astype(np.int64)
+
+    def _postings_of(self, gram_at: int, cap: int) -> U32:
+        start = int(self.offsets[gram_at])
+        return self.postings[start : min(int(self.offsets[gram_at + 1]), start + cap)]
 
     def _selected_postings(
-        self, queries: Sequence[str], rare: int, per_gram: int
-    ) -> tuple[I64, I64, I64, npt.NDArray[np.intp]]:
-        """(query index, posting start, posting stop) for each query's rarest bigrams, and how
-        many of them a candidate must share (two, or one for a query with a single bigram)."""
-        codes = [bigrams(code_units(q)) for q in queries]
-        needs = np.array([1 if len(c) < 2 else 2 for c in codes], dtype=np.intp)
-        query_of = np.repeat(np.arange(len(queries), dtype=np.int64), [len(c) for c in codes])
-        flat = np.concatenate(codes) if codes else np.zeros(0, dtype=np.uint32)
+        self, queries: Sequence[str], budget: int, most_grams: int, watch: int
+    ) -> tuple[I64, I64, I64, npt.NDArray[np.intp], npt.NDArray[np.bool_]]:
+        """(query index, posting start, posting stop) of the bigrams each query reads, how many
+        of them a candidate must share, and which queries could not read all they wanted.
+
+        Bigrams are read round-robin over the query's clauses, rarest first within each
+        clause: a sentence built of common clauses is then found by the one corpus sentence
+        that has all of them, not by the thousands that share its rarest clause."""
+        per_query = [clause_bigrams(code_units(q)) for q in queries]
+        needs = np.array([1 if len(c) < 2 else 2 for c, _ in per_query], dtype=np.intp)
+        query_of = np.repeat(
+            np.arange(len(queries), dtype=np.int64), [len(c) for c, _ in per_query]
+        )
+        flat = np.concatenate([c for c, _ in per_query]) if per_query else np.zeros(0, np.uint32)
+        clause = np.concatenate([k for _, k in per_query]) if per_query else np.zeros(0, np.int64)
         at = np.searchsorted(self.grams, flat)
         found = at < len(self.grams)
         found[found] = self.grams[at[found]] == flat[found]
-        query_of, at = query_of[found], at[found]
-        df = self.offsets[at + 1] - self.offsets[at]
-        order = np.lexsort((df, query_of))  # by query, rarest first
-        query_of, at, df = query_of[order], at[order], df[order]
-        first_of_query = np.searchsorted(query_of, query_of, side="left")
-        rank = np.arange(len(query_of)) - first_of_query
-        keep = rank < rare
+        query_of, at, clause = query_of[found], at[found], clause[found]
+        full = self.offsets[at + 1] - self.offsets[at]
+        df = np.minimum(full, budget)
+        order = np.lexsort((df, clause, query_of))  # rank of each bigram within its clause
+        query_of, at, clause, df, full = (
+            query_of[order],
+            at[order],
+            clause[order],
+            df[order],
+            full[order],
+        )
+        group = np.flatnonzero(np.r_[True, (np.diff(query_of) != 0) | (np.diff(clause) != 0)])
+        within_clause = np.arange(len(df)) - np.repeat(group, np.diff(np.r_[group, len(df)]))
+        order = np.lexsort((df, within_clause, query_of))  # round-robin over clauses
+        query_of, at, df, full = query_of[order], at[order], df[order], full[order]
+        first = np.searchsorted(query_of, query_of, side="left")
+        rank = np.arange(len(query_of)) - first
+        spent_before = np.cumsum(df) - df
+        spent_before -= spent_before[first]  # postings read by this query's earlier bigrams
+        keep = (rank < most_grams) & ((spent_before + df <= budget) | (rank < 2))
+        # Reading was cut short where one of the first bigrams read had more postings than the
+        # budget allows, or did not fit at all: the query is common phrasing.
+        short = (rank < watch) & (~keep | (full > df))
+        cut = np.zeros(len(queries), dtype=bool)
+        cut[query_of[short]] = True
         starts = self.offsets[at[keep]]
-        return query_of[keep], starts, starts + np.minimum(df[keep], per_gram), needs
+        return query_of[keep], starts, starts + df[keep], needs, cut
 
     def save(self, folder: Path) -> None:
         self.keys.save(folder, "keys")

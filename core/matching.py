@@ -9,7 +9,7 @@ indexed in segments, so adding documents adds a segment instead of rebuilding ev
 from __future__ import annotations
 
 import hashlib
-from collections import defaultdict
+from array import array
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
@@ -22,20 +22,19 @@ from rapidfuzz import fuzz
 from core.index import NgramIndex
 from core.models import Document, Match, Sentence, Span
 from core.packed import PackedStrings
-from core.text import compare_key, counted_chars, split_sentences
+from core.text import compare_key, counted_chars, spaced_key
 
 MIN_KEY_CHARS = 10  # shorter pieces are stock one-liners, not copies worth reporting
 STOCK_MAX_CHARS = 20  # a short piece found in this many documents is a formula, not a copy
 STOCK_MIN_DOCUMENTS = 3
 THRESHOLD = 80.0  # whole sentences: an 8% edit still scores about 90
 CLAUSE_MARGIN = 5.0  # clauses are short, so one shared formula moves them more: ask for more
-CANDIDATES = 8
+CANDIDATES = 16
 
 
 def sentence_key(text: str, sentence: Sentence) -> str:
     """Compare key of a sentence: clause keys joined by spaces, so reordering can be scored."""
-    keys = (compare_key(text[c.start : c.end]) for c in sentence.clauses)
-    return " ".join(k for k in keys if k)
+    return spaced_key(text[sentence.start : sentence.end])
 
 
 def key_length(key: str) -> int:
@@ -100,11 +99,12 @@ class Segment:
 def build_segment(sentences: Iterable[tuple[int, str]]) -> Segment:
     """Index (document id, sentence text) records; sentences too short to match are skipped."""
     keys: list[str] = []
-    documents: list[int] = []
+    documents = array("I")
     sources: list[str] = []
-    short: defaultdict[str, set[int]] = defaultdict(set)
+    piece_hashes = array("Q")
+    piece_documents = array("I")
     for doc_id, text in sentences:
-        key = _key_of(text)
+        key = spaced_key(text)
         if key_length(key) < MIN_KEY_CHARS:
             continue
         keys.append(key)
@@ -112,21 +112,29 @@ def build_segment(sentences: Iterable[tuple[int, str]]) -> Segment:
         sources.append(text)
         for piece in {key.replace(" ", ""), *key.split(" ")}:
             if MIN_KEY_CHARS <= len(piece) <= STOCK_MAX_CHARS:
-                short[piece].add(doc_id)
-    stock = sorted(
-        {stable_hash(k) for k, docs in short.items() if len(docs) >= STOCK_MIN_DOCUMENTS}
-    )
+                piece_hashes.append(stable_hash(piece))
+                piece_documents.append(doc_id)
     return Segment(
         ngrams=NgramIndex.build(keys),
-        documents=np.array(documents, dtype=np.uint32),
+        documents=np.frombuffer(documents, dtype=np.uint32).copy(),
         sources=PackedStrings.build(sources),
-        stock=np.array(stock, dtype=np.uint64),
+        stock=_stock(
+            np.frombuffer(piece_hashes, dtype=np.uint64),
+            np.frombuffer(piece_documents, dtype=np.uint32),
+        ),
     )
 
 
-def _key_of(sentence_text: str) -> str:
-    parsed = split_sentences(sentence_text)
-    return " ".join(sentence_key(sentence_text, s) for s in parsed)
+def _stock(
+    hashes: npt.NDArray[np.uint64], documents: npt.NDArray[np.uint32]
+) -> npt.NDArray[np.uint64]:
+    """Hashes of the short pieces found verbatim in at least STOCK_MIN_DOCUMENTS documents."""
+    order = np.lexsort((documents, hashes))
+    hashes, documents = hashes[order], documents[order]
+    fresh = np.ones(len(hashes), dtype=bool)
+    fresh[1:] = (hashes[1:] != hashes[:-1]) | (documents[1:] != documents[:-1])
+    distinct, counts = np.unique(hashes[fresh], return_counts=True)
+    return distinct[counts >= STOCK_MIN_DOCUMENTS].astype(np.uint64)
 
 
 def document_sentences(doc_id: int, doc: Document) -> list[tuple[int, str]]:
@@ -203,30 +211,46 @@ def find_matches(
 def _best_hits(
     keys: list[str], index: MatchIndex, threshold: float, *, clauses: bool
 ) -> list[_Hit | None]:
-    best: list[_Hit | None] = [None] * len(keys)
-    if not keys:
-        return best
+    """The best verified corpus sentence for each key, or None. A key whose best match is a
+    stock formula is not reported: a near-copy of a formula is still a formula."""
+    best: list[tuple[_Hit, bool] | None] = [None] * len(keys)
+
+    def consider(q: int, s: int, segment: Segment, rows: Iterable[int]) -> None:
+        for row in rows:
+            score, stock = _verify(keys[q], segment, row, threshold, clauses=clauses)
+            current = best[q]
+            if score >= threshold and (current is None or score > current[0].score):
+                best[q] = (_Hit(score, s, row), stock)
+
     for s, segment in enumerate(index.segments):
-        for q, candidates in enumerate(segment.ngrams.candidates(keys, limit=CANDIDATES)):
-            for row in candidates.tolist():
-                score = _verify(keys[q], segment, row, threshold, clauses=clauses)
-                current = best[q]
-                if score >= threshold and (current is None or score > current.score):
-                    best[q] = _Hit(score, s, row)
-    return best
+        if not keys:
+            break
+        watch = 4  # looking deeper for every common-phrased sentence costs more than it finds
+        found, cut = segment.ngrams.candidates(keys, limit=CANDIDATES, watch=watch)
+        for q, candidates in enumerate(found):
+            consider(q, s, segment, candidates.tolist())
+        for q in np.flatnonzero(cut).tolist():  # common phrasing: look again, in full lists
+            if best[q] is None:
+                deep = segment.ngrams.deep_candidates(keys[q], limit=CANDIDATES)
+                consider(q, s, segment, deep.tolist())
+    return [None if b is None or b[1] else b[0] for b in best]
 
 
-def _verify(key: str, segment: Segment, row: int, threshold: float, *, clauses: bool) -> float:
-    """Similarity of a draft key to a corpus sentence: the whole sentence, or its best clause."""
+def _verify(
+    key: str, segment: Segment, row: int, threshold: float, *, clauses: bool
+) -> tuple[float, bool]:
+    """Similarity of a draft key to a corpus sentence (the whole sentence, or its best clause),
+    and whether what it matched is a stock formula."""
     target = segment.ngrams.key(row)
     if not clauses:
-        return 0.0 if segment.is_stock(target) else similarity(key, target, score_cutoff=threshold)
-    best = 0.0
+        score = similarity(key, target, score_cutoff=threshold)
+        return score, bool(score) and segment.is_stock(target)
+    best, stock = 0.0, False
     for clause in target.split(" "):
         score = fuzz.ratio(key, clause, score_cutoff=threshold)
-        if score > best and not segment.is_stock(clause):
-            best = score
-    return best
+        if score > best:
+            best, stock = score, segment.is_stock(clause)
+    return best, stock
 
 
 def _match(

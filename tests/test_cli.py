@@ -253,3 +253,58 @@ def test_a_closed_pipe_ends_quietly(seeds_copy: Path) -> None:
     process.wait(timeout=120)
     assert b"Traceback" not in process.stderr.read()
     process.stderr.close()
+
+
+def test_corpus_build_add_and_stats(
+    capsys: pytest.CaptureFixture[str], seeds_copy: Path, tmp_path: Path
+) -> None:
+    import docx
+
+    code, out, _ = run(capsys, "corpus", "build", "--corpus", str(seeds_copy))
+    assert code == 0 and "已重建索引" in out and "文档 5 篇" in out
+    code, out, _ = run(capsys, "corpus", "build", "--corpus", str(seeds_copy))
+    assert code == 0 and "索引已是最新" in out
+    new_txt = tmp_path / "新材料.txt"
+    new_txt.write_text(
+        "（一）廉洁自律方面。一是我对分管的城南片区旧改项目招投标监督不到位，三个标段评标记录缺少签字。",
+        encoding="utf-8",
+    )
+    document = docx.Document()
+    document.add_paragraph(
+        "（二）工作作风方面。一是我到青石村调研只听汇报，没有入户核实低保复核中的两起投诉。"
+    )
+    document.save(str(tmp_path / "草稿.docx"))
+    code, out, _ = run(
+        capsys,
+        "corpus",
+        "add",
+        str(new_txt),
+        str(tmp_path / "草稿.docx"),
+        "--corpus",
+        str(seeds_copy),
+    )
+    assert code == 0 and "新增 2 篇文档" in out and "文档 7 篇" in out
+    assert (seeds_copy / "草稿.txt").read_text(encoding="utf-8").startswith("（二）工作作风方面")
+    code, out, _ = run(capsys, "corpus", "add", str(new_txt), "--corpus", str(seeds_copy))
+    assert code == 0 and (seeds_copy / "新材料-2.txt").exists()  # never overwrites a document
+    code, out, _ = run(capsys, "corpus", "build", "--rebuild", "--corpus", str(seeds_copy))
+    assert code == 0 and "已重建索引" in out and "文档 8 篇" in out
+
+
+def test_corpus_add_refuses_bad_files_and_changes_nothing(
+    capsys: pytest.CaptureFixture[str], seeds_copy: Path, tmp_path: Path
+) -> None:
+    good = tmp_path / "good.txt"
+    good.write_text("一是我对项目监督不到位，三个标段评标记录缺少签字。", encoding="utf-8")
+    (tmp_path / "empty.txt").write_text(" \n", encoding="utf-8")
+    code, _out, err = run(
+        capsys, "corpus", "add", str(good), str(tmp_path / "empty.txt"), "--corpus", str(seeds_copy)
+    )
+    assert code == 2 and "内容为空" in err
+    code, _, err = run(
+        capsys, "corpus", "add", str(tmp_path / "missing.docx"), "--corpus", str(seeds_copy)
+    )
+    assert code == 2 and "找不到文件" in err
+    assert sorted(p.name for p in seeds_copy.glob("*.txt")) == sorted(
+        p.name for p in Path(ROOT / "seeds").glob("*.txt")
+    )

@@ -130,7 +130,7 @@ def test_index_candidates_agree_with_an_exhaustive_scan(corpus: Corpus) -> None:
     keys = [index.key(i) for i in range(len(index))]
     queries = [keys[i] for i in range(0, len(keys), 5)]
     queries += [k[:3] + "的" + k[4:] for k in queries if len(k) > 20]
-    offered = index.candidates(queries, limit=len(keys))
+    offered, _ = index.candidates(queries, limit=len(keys))
     for query, candidates in zip(queries, offered, strict=True):
         exhaustive = {i for i, k in enumerate(keys) if similarity(query, k) >= THRESHOLD}
         assert exhaustive <= set(candidates.tolist()), query
@@ -138,10 +138,24 @@ def test_index_candidates_agree_with_an_exhaustive_scan(corpus: Corpus) -> None:
 
 def test_ngram_index_on_its_own() -> None:
     index = NgramIndex.build(("学习不够深入", "作风不够扎实", "廉洁 自律"))
-    found = index.candidates(["学习不深入", "", "洁自", "作风扎实"])
+    found, cut = index.candidates(["学习不深入", "", "洁自", "作风扎实"])
+    assert not cut.any()
     assert [f.tolist() for f in found] == [[0], [], [], [1]]  # 洁自 spans a clause break
     assert [index.key(i) for i in range(3)] == ["学习不够深入", "作风不够扎实", "廉洁 自律"]
-    assert NgramIndex.build(()).candidates(["学习"])[0].tolist() == []
+    assert NgramIndex.build(()).candidates(["学习"])[0][0].tolist() == []
+
+
+def test_deep_candidates_find_a_rare_combination_of_common_clauses() -> None:
+    """Thousands of keys share each clause; one key has both. A tight budget cuts the posting
+    lists short, and the deep look still finds that key."""
+    keys = [f"甲乙丙丁戊 {i:05d}" for i in range(3000)] + [
+        f"{i:05d} 子丑寅卯辰" for i in range(3000)
+    ]
+    keys.append("甲乙丙丁戊 子丑寅卯辰")
+    index = NgramIndex.build(keys)
+    [shallow], cut = index.candidates(["甲乙丙丁戊 子丑寅卯辰"], budget=500)
+    assert cut[0] and len(keys) - 1 not in shallow.tolist()
+    assert index.deep_candidates("甲乙丙丁戊 子丑寅卯辰")[0] == len(keys) - 1
 
 
 def test_official_formulas_are_not_copies(corpus: Corpus) -> None:
