@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import re
 import unicodedata
+from collections.abc import Callable
 from importlib import resources
 
 from core.models import Sentence, Span
@@ -63,14 +64,18 @@ _ENUM_PREFIX = re.compile(r"^(?:（[一二三四五六七八九十]+）|[一二�
 
 def normalize(raw: str) -> str:
     """Return the canonical form of a pasted or loaded text (idempotent)."""
-    text = raw
     # Joining broken lines can put ASCII marks next to Chinese again: repeat to a fixpoint.
-    for _ in range(4):
-        again = _normalize_once(text)
-        if again == text:
+    return _fixpoint(_normalize_once, raw, rounds=4)
+
+
+def _fixpoint(step: Callable[[str], str], value: str, *, rounds: int) -> str:
+    """Apply `step` until it changes nothing (at most `rounds` times)."""
+    for _ in range(rounds):
+        again = step(value)
+        if again == value:
             break
-        text = again
-    return text
+        value = again
+    return value
 
 
 def _normalize_once(raw: str) -> str:
@@ -87,12 +92,7 @@ def _normalize_once(raw: str) -> str:
 def _normalize_line(line: str) -> str:
     # Each widening can put Chinese punctuation next to more ASCII marks; repeat to a fixpoint
     # so normalising twice never changes anything (a handful of rounds suffice in practice).
-    for _ in range(8):
-        widened = _widen_once(line)
-        if widened == line:
-            break
-        line = widened
-    return line
+    return _fixpoint(_widen_once, line, rounds=8)
 
 
 def _widen_once(line: str) -> str:
