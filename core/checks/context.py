@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import re
-from bisect import bisect_right
+from bisect import bisect_left, bisect_right
 from dataclasses import dataclass, field
 
 from core.checks.vocabulary import Vocabulary, vocabulary
@@ -52,10 +52,20 @@ class CheckContext:
     model: DimensionModel
     vocab: Vocabulary = field(default_factory=vocabulary)
     sections: tuple[SectionKind | None, ...] = ()
+    # Where each sentence starts, and its block: lookups by position must not scan the draft
+    # (a 1 MB draft has tens of thousands of sentences and thousands of findings).
+    _starts: tuple[int, ...] = field(default=(), init=False)
+    _block_of: tuple[int, ...] = field(default=(), init=False)
+    match_ends: tuple[int, ...] = field(default=(), init=False)
 
     def __post_init__(self) -> None:
         if not self.sections:
             object.__setattr__(self, "sections", self._effective_sections())
+        starts = tuple(s.start for s in self.doc.sentences)
+        bodies = [b.body.start for b in self.doc.blocks]
+        object.__setattr__(self, "_starts", starts)
+        object.__setattr__(self, "_block_of", tuple(bisect_right(bodies, p) - 1 for p in starts))
+        object.__setattr__(self, "match_ends", tuple(m.end for m in self.matches))
 
     def _effective_sections(self) -> tuple[SectionKind | None, ...]:
         """Each block's section; a pasted paragraph without the frame is read as what it looks
@@ -112,19 +122,22 @@ class CheckContext:
         """Sentences of one section (or all body sentences with `everywhere`)."""
         if everywhere:
             return list(self.doc.sentences)
-        spans = [b.body for i, b in enumerate(self.doc.blocks) if self.sections[i] == section]
-        return [s for s in self.doc.sentences if any(b.start <= s.start < b.end for b in spans)]
+        return [
+            s for s, b in zip(self.doc.sentences, self._block_of, strict=True)
+            if b >= 0 and self.sections[b] == section
+        ]  # fmt: skip
 
     def sentences_in(self, span: Span) -> list[Sentence]:
-        return [s for s in self.doc.sentences if span.start <= s.start < span.end]
+        lo = bisect_left(self._starts, span.start)
+        hi = bisect_left(self._starts, span.end)
+        return list(self.doc.sentences[lo:hi])
 
     def first_sentence(self, span: Span) -> Span:
         inside = self.sentences_in(span)
         return Span(inside[0].start, inside[0].end) if inside else span
 
     def sentence_index(self, position: int) -> int | None:
-        starts = [s.start for s in self.doc.sentences]
-        i = bisect_right(starts, position) - 1
+        i = bisect_right(self._starts, position) - 1
         if i >= 0 and position < self.doc.sentences[i].end:
             return i
         return None

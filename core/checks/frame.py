@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from rapidfuzz import fuzz
+from rapidfuzz import fuzz, process
 
 from core.checks.context import CheckContext, finding, quote
 from core.models import Finding, Span
@@ -10,7 +10,6 @@ from core.scoring import score
 from core.text import compare_key, counted_chars
 
 RESTATE_RATIO = 72.0  # a cause sentence this close to a problem sentence repeats it
-SAME_PARAGRAPH = 90.0
 ANSWER_SCORE = 50.0
 MIN_KEY = 10
 _SECTION_NAMES = {"problem": "存在的问题", "cause": "原因分析", "measure": "整改措施"}
@@ -20,17 +19,19 @@ def cause_restates_problem(ctx: CheckContext) -> list[Finding]:
     """Causes that repeat the problems, blame circumstances, or never reach a root cause."""
     problems = [(compare_key(ctx.text[s.start : s.end]), s) for s in ctx.sentences("problem")]
     problems = [(k, s) for k, s in problems if len(k) >= MIN_KEY]
+    keys = [k for k, _ in problems]
     out: list[Finding] = []
     for sentence in ctx.sentences("cause"):
         text = ctx.text[sentence.start : sentence.end]
         key = compare_key(text)
         twin = (
-            max(problems, key=lambda p: fuzz.ratio(key, p[0]), default=None)
+            process.extractOne(key, keys, scorer=fuzz.ratio, score_cutoff=RESTATE_RATIO)
             if len(key) >= MIN_KEY
             else None
         )
-        if twin is not None and fuzz.ratio(key, twin[0]) >= RESTATE_RATIO:
-            problem_text = ctx.text[twin[1].start : twin[1].end]
+        if twin is not None:
+            problem = problems[twin[2]][1]
+            problem_text = ctx.text[problem.start : problem.end]
             out.append(
                 finding(
                     sentence,
@@ -230,17 +231,16 @@ def _misfiled(ctx: CheckContext) -> list[Finding]:
 
 
 def _repeated(ctx: CheckContext) -> list[Finding]:
-    seen: list[tuple[str, int]] = []
+    """A sentence (compared by its key: punctuation and formulas aside) already used under
+    another heading. Exact keys keep this linear in the length of the draft."""
+    seen: dict[str, int] = {}
     out = []
     for i, block in enumerate(ctx.doc.blocks):
         for sentence in ctx.sentences_in(block.body):
             key = compare_key(ctx.text[sentence.start : sentence.end])
             if len(key) < 15:
                 continue
-            twin = next(
-                (j for k, j in seen if j != i and fuzz.ratio(key, k) >= SAME_PARAGRAPH), None
-            )
-            if twin is not None:
+            if seen.setdefault(key, i) != i:
                 out.append(
                     finding(
                         sentence,
@@ -250,5 +250,4 @@ def _repeated(ctx: CheckContext) -> list[Finding]:
                         "同一段内容不要在两个标题下重复使用，各写各的具体问题。",
                     )
                 )
-            seen.append((key, i))
     return out

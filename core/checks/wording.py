@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from bisect import bisect_left
+
 from core.checks.context import CheckContext, finding, quote
 from core.models import Finding, Sentence, Span
 from core.text import counted_chars, without_formulas
@@ -21,7 +23,10 @@ def stock_share(ctx: CheckContext, span: Span) -> tuple[float, list[str]]:
         phrases.append(m.group())
         for i in range(m.start(), m.end()):
             covered[i - span.start] = True
-    for match in ctx.matches:
+    first = bisect_left(ctx.match_ends, span.start + 1)  # matches are in text order
+    for match in ctx.matches[first:]:
+        if match.start >= span.end:
+            break
         for i in range(max(match.start, span.start), min(match.end, span.end)):
             covered[i - span.start] = True
     total = counted_chars(ctx.text[span.start : span.end])
