@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import itertools
 import logging
+import os
 from collections.abc import AsyncIterator
 from pathlib import Path
 from typing import Any
@@ -13,7 +14,7 @@ from telegram import Update
 
 from bot.app import AppType, build_application
 from bot.config import Config
-from bot.db import create_schema, make_engine, make_sessions
+from bot.db import Base, create_schema, make_engine, make_sessions
 from bot.storage import SqlReviewStore
 from core import Corpus
 from tests.bot.fake_api import TOKEN, FakeBotApi
@@ -45,14 +46,28 @@ def api() -> FakeBotApi:
     return FakeBotApi()
 
 
+@pytest.fixture(params=["sqlite", "postgresql"])
+def database_url(request: pytest.FixtureRequest, tmp_path: Path) -> str:
+    """Every storage and handler test runs on both databases the bot supports."""
+    if request.param == "sqlite":
+        return f"sqlite+aiosqlite:///{tmp_path / 'bot.db'}"
+    url = os.environ.get("TEST_POSTGRES_URL")
+    if not url:
+        pytest.skip("TEST_POSTGRES_URL is not set (.ci/run starts a PostgreSQL server)")
+    return url
+
+
 @pytest.fixture
-def config(tmp_path: Path) -> Config:
-    return make_config(tmp_path)
+def config(tmp_path: Path, database_url: str) -> Config:
+    return make_config(tmp_path, database_url=database_url)
 
 
 @pytest.fixture
 async def store(config: Config) -> AsyncIterator[SqlReviewStore]:
     engine = make_engine(config.database_url)
+    if config.database_url.startswith("postgresql"):
+        async with engine.begin() as connection:  # a clean database for every test
+            await connection.run_sync(Base.metadata.drop_all)
     await create_schema(engine)
     yield SqlReviewStore(make_sessions(engine))
     await engine.dispose()

@@ -1,9 +1,10 @@
-"""The history store against a real SQLite database."""
+"""The history store against real databases: SQLite and PostgreSQL."""
 
 from __future__ import annotations
 
 import asyncio
-from pathlib import Path
+
+from sqlalchemy import text
 
 from bot.db import create_schema, make_engine, make_sessions
 from bot.storage import SqlReviewStore
@@ -11,22 +12,17 @@ from bot.storage import SqlReviewStore
 REVIEW = {"dimension": "理论学习", "duplicate_ratio": 0.5, "scores": {}, "matches": []}
 
 
-async def test_numbers_count_per_user_and_survive_a_restart(tmp_path: Path) -> None:
-    url = f"sqlite+aiosqlite:///{tmp_path / 'h.db'}"
-    engine = make_engine(url)
-    await create_schema(engine)
-    store = SqlReviewStore(make_sessions(engine))
+async def test_numbers_count_per_user_and_survive_a_restart(store: SqlReviewStore, config) -> None:
     first = await store.add(user_id=1, chat_id=1, draft="甲", review=REVIEW)
     other = await store.add(user_id=2, chat_id=2, draft="乙", review=REVIEW)
     second = await store.add(user_id=1, chat_id=-5, draft="丙", review=REVIEW)
     assert (first.number, other.number, second.number) == (1, 1, 2)
-    await engine.dispose()
 
-    engine = make_engine(url)
+    engine = make_engine(config.database_url)  # another process's view of the same database
     await create_schema(engine)  # idempotent on an existing database
-    store = SqlReviewStore(make_sessions(engine))
-    assert [s.number for s in await store.recent(1)] == [2, 1]
-    stored = await store.get(1, 2)
+    again = SqlReviewStore(make_sessions(engine))
+    assert [s.number for s in await again.recent(1)] == [2, 1]
+    stored = await again.get(1, 2)
     assert stored is not None and stored.draft == "丙" and stored.chat_id == -5
     assert stored.review == REVIEW and stored.created_at.tzinfo is not None
     await engine.dispose()
@@ -46,12 +42,16 @@ async def test_forget_really_deletes(store: SqlReviewStore, config) -> None:
         await store.add(user_id=7, chat_id=7, draft="要删除的草稿", review=REVIEW)
     assert await store.forget(7) == 3
     assert await store.recent(7) == []
-    import sqlite3
-
-    db = sqlite3.connect(config.database_url.removeprefix("sqlite+aiosqlite:///"))
-    assert db.execute("select count(*) from reviews where draft like '%要删除%'").fetchone() == (0,)
-    assert db.execute("select count(*) from review_counters where user_id = 7").fetchone() == (0,)
-    db.close()
+    engine = make_engine(config.database_url)  # look at the tables themselves
+    async with engine.connect() as connection:
+        drafts = await connection.scalar(
+            text("select count(*) from reviews where draft like '%要删除%'")
+        )
+        counters = await connection.scalar(
+            text("select count(*) from review_counters where user_id = 7")
+        )
+    await engine.dispose()
+    assert (drafts, counters) == (0, 0)
 
 
 async def test_concurrent_saves_by_one_user_get_distinct_numbers(store: SqlReviewStore) -> None:
