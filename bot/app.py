@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 import logging
 import os
 import sys
@@ -21,8 +22,9 @@ from telegram.request import BaseRequest
 
 from bot import handlers
 from bot.config import Config, ConfigError, load_config
-from bot.db import create_schema, make_engine, make_sessions
+from bot.db import make_engine, make_sessions
 from bot.handlers import Services
+from bot.schema import SchemaOutOfDate, ensure_current
 from bot.storage import ReviewStore, SqlReviewStore
 from core import Corpus, Tokenizer, load_corpus
 
@@ -112,6 +114,15 @@ class _Redact(logging.Filter):
         return True
 
 
+async def _check_schema(url: str) -> None:
+    """Before polling starts: create a new database's schema, refuse an out-of-date one."""
+    engine = make_engine(url)
+    try:
+        await ensure_current(engine)
+    finally:
+        await engine.dispose()
+
+
 def configure_logging(level: int, token: str) -> None:
     """Our loggers at `level`; libraries never below INFO, because at DEBUG python-telegram-bot
     logs every call's parameters (the drafts) and httpx logs URLs (which contain the token)."""
@@ -136,6 +147,11 @@ def run_bot(argv: list[str]) -> int:
         print(f"draft-review bot：{exc}", file=sys.stderr)
         return 2
     configure_logging(config.log_level, config.token)
+    try:
+        asyncio.run(_check_schema(config.database_url))
+    except SchemaOutOfDate as exc:
+        print(f"draft-review bot：{exc}", file=sys.stderr)
+        return 2
     corpus = load_corpus(
         config.corpus_dir, tokenizer=Tokenizer(cache_dir=config.data_dir / "cache")
     )
@@ -144,7 +160,6 @@ def run_bot(argv: list[str]) -> int:
         config,
         corpus,
         SqlReviewStore(make_sessions(engine)),
-        on_start=lambda: create_schema(engine),
         on_stop=engine.dispose,
     )
     log.info("bot starting: %d corpus documents", corpus.stats().documents)

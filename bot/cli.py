@@ -14,8 +14,40 @@ def _run_bot(argv: list[str]) -> int:
     return run_bot(argv)
 
 
+def _run_db(argv: list[str]) -> int:
+    """`draft-review db upgrade`: migrate the history database named by DATABASE_URL."""
+    import asyncio
+    import os
+
+    from bot.config import ConfigError, load_database_url
+    from bot.db import make_engine
+    from bot.schema import upgrade
+
+    if argv != ["upgrade"]:
+        print("用法：draft-review db upgrade（数据库由 DATABASE_URL 指定）", file=sys.stderr)
+        return 2
+    try:
+        url = load_database_url(os.environ)
+    except ConfigError as exc:
+        print(f"draft-review db：{exc}", file=sys.stderr)
+        return 2
+
+    async def run() -> str:
+        engine = make_engine(url)
+        try:
+            return (await upgrade(engine)).head
+        finally:
+            await engine.dispose()
+
+    print(f"数据库结构已是最新版本（{asyncio.run(run())}）")
+    return 0
+
+
 def main(argv: Sequence[str] | None = None) -> int:
-    extra = {"bot": ("运行 Telegram 机器人（配置见环境变量）", _run_bot)}
+    extra = {
+        "bot": ("运行 Telegram 机器人（配置见环境变量）", _run_bot),
+        "db": ("数据库维护：draft-review db upgrade", _run_db),
+    }
     return core_cli.main(argv, extra=extra)
 
 

@@ -86,6 +86,15 @@ def load_config(env: Mapping[str, str]) -> Config:
     )
 
 
+def load_database_url(env: Mapping[str, str]) -> str:
+    """Only the database: what `draft-review db upgrade` needs (no token required)."""
+    data_dir = Path(env.get("DATA_DIR", "data"))
+    url = env.get("DATABASE_URL", "").strip() or f"sqlite+aiosqlite:///{data_dir / 'bot.db'}"
+    if not url.startswith(_DRIVERS):
+        raise ConfigError(["DATABASE_URL 须以 sqlite+aiosqlite:// 或 postgresql+asyncpg:// 开头"])
+    return url
+
+
 def _default_corpus() -> Path:
     local = Path("seeds")
     return local if local.is_dir() else _SOURCE_ROOT / "seeds"

@@ -53,6 +53,7 @@ def make_sessions(engine: AsyncEngine) -> async_sessionmaker[AsyncSession]:
 
 
 async def create_schema(engine: AsyncEngine) -> None:
-    """Create the tables that do not exist yet (idempotent)."""
-    async with engine.begin() as connection:
-        await connection.run_sync(Base.metadata.create_all)
+    """Create or upgrade the schema through the migrations (idempotent)."""
+    from bot.schema import upgrade  # the migrations import this module's metadata
+
+    await upgrade(engine)

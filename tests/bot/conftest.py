@@ -10,6 +10,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+from sqlalchemy import text
 from telegram import Update
 
 from bot.app import AppType, build_application
@@ -68,6 +69,7 @@ async def store(config: Config) -> AsyncIterator[SqlReviewStore]:
     if config.database_url.startswith("postgresql"):
         async with engine.begin() as connection:  # a clean database for every test
             await connection.run_sync(Base.metadata.drop_all)
+            await connection.execute(text("DROP TABLE IF EXISTS alembic_version"))
     await create_schema(engine)
     yield SqlReviewStore(make_sessions(engine))
     await engine.dispose()

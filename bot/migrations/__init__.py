@@ -1,0 +1,1 @@
+"""Alembic migrations of the history schema (run with `draft-review db upgrade`)."""
