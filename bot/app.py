@@ -162,6 +162,11 @@ def run_bot(argv: list[str]) -> int:
         SqlReviewStore(make_sessions(engine)),
         on_stop=engine.dispose,
     )
-    log.info("bot starting: %d corpus documents", corpus.stats().documents)
-    app.run_polling(allowed_updates=Update.ALL_TYPES)
+    log.info("bot starting (%s): %d corpus documents", config.bot_mode, corpus.stats().documents)
+    if config.bot_mode == "webhook":
+        from bot.webhook import serve
+
+        asyncio.run(serve(app, config))
+    else:
+        app.run_polling(allowed_updates=Update.ALL_TYPES)
     return 0

@@ -40,6 +40,11 @@ class Config:
     log_level: int
     max_draft_chars: int
     max_file_bytes: int
+    bot_mode: str = "polling"
+    webhook_url: str | None = None
+    webhook_secret: str | None = None
+    listen_host: str = "0.0.0.0"
+    listen_port: int = 8080
 
     def __repr__(self) -> str:  # never print the token, even by accident
         return f"Config(database={self.database_url.split('://')[0]}, corpus={self.corpus_dir})"
@@ -70,6 +75,18 @@ def load_config(env: Mapping[str, str]) -> Config:
     files = _url(env, "TELEGRAM_FILE_BASE_URL", problems)
     max_chars = _positive(env, "MAX_DRAFT_CHARS", 200_000, problems)
     max_bytes = _positive(env, "MAX_FILE_BYTES", 5 * 1024 * 1024, problems)
+    mode = env.get("BOT_MODE", "polling").strip().lower() or "polling"
+    webhook_url = _url(env, "WEBHOOK_URL", problems)
+    secret = env.get("WEBHOOK_SECRET", "").strip() or None
+    port = _positive(env, "LISTEN_PORT", 8080, problems)
+    if mode not in ("polling", "webhook"):
+        problems.append("BOT_MODE 须为 polling 或 webhook")
+    if mode == "webhook" and not webhook_url:
+        problems.append("webhook 模式需要 WEBHOOK_URL（Telegram 回调的公开地址）")
+    if mode == "webhook" and not (secret and re.fullmatch(r"[A-Za-z0-9_-]{16,256}", secret)):
+        problems.append("webhook 模式需要 WEBHOOK_SECRET（16–256 位字母、数字、_ 或 -）")
+    if port > 65535:
+        problems.append("LISTEN_PORT 须在 1–65535 之间")
     if problems:
         raise ConfigError(problems)
     return Config(
@@ -83,6 +100,11 @@ def load_config(env: Mapping[str, str]) -> Config:
         log_level=getattr(logging, level),
         max_draft_chars=max_chars,
         max_file_bytes=max_bytes,
+        bot_mode=mode,
+        webhook_url=webhook_url,
+        webhook_secret=secret,
+        listen_host=env.get("LISTEN_HOST", "").strip() or "0.0.0.0",
+        listen_port=port,
     )
 
 
