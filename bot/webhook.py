@@ -8,9 +8,13 @@ one proxy: they share nothing but the database.
 
 from __future__ import annotations
 
+import asyncio
+import contextlib
 import hmac
 import json
 import logging
+import signal
+from collections.abc import Iterator
 from urllib.parse import urlsplit
 
 import uvicorn
@@ -26,6 +30,18 @@ from bot.config import Config
 log = logging.getLogger(__name__)
 SECRET_HEADER = "X-Telegram-Bot-Api-Secret-Token"
 MAX_UPDATE_BYTES = 1024 * 1024
+
+
+class _Server(uvicorn.Server):
+    """uvicorn re-raises SIGTERM once it has stopped serving, which would end the process before
+    the Application finishes the updates it accepted; here the signal only asks it to stop."""
+
+    @contextlib.contextmanager
+    def capture_signals(self) -> Iterator[None]:
+        yield
+
+    def request_exit(self) -> None:
+        self.should_exit = True
 
 
 def webhook_path(config: Config) -> str:
@@ -64,7 +80,7 @@ def build_web_app(application: AppType, config: Config) -> Starlette:
 async def serve(application: AppType, config: Config) -> None:
     """Register the webhook, process updates until SIGTERM/SIGINT, then stop cleanly: uvicorn
     stops accepting, the Application finishes the updates already queued."""
-    server = uvicorn.Server(
+    server = _Server(
         uvicorn.Config(
             build_web_app(application, config),
             host=config.listen_host,
@@ -73,17 +89,24 @@ async def serve(application: AppType, config: Config) -> None:
             access_log=False,  # request lines carry nothing useful and nothing private
         )
     )
+    loop = asyncio.get_running_loop()
+    for signum in (signal.SIGINT, signal.SIGTERM):
+        loop.add_signal_handler(signum, server.request_exit)
     async with application:
-        await application.bot.set_webhook(
-            url=config.webhook_url or "",
-            secret_token=config.webhook_secret,
-            allowed_updates=Update.ALL_TYPES,
-        )
         await application.start()
         if application.post_init is not None:  # run_polling would call it; serving by hand
             await application.post_init(application)
-        log.info("webhook mode: listening on %s:%d", config.listen_host, config.listen_port)
-        await server.serve()
+        serving = asyncio.create_task(server.serve())
+        while not server.started and not serving.done():
+            await asyncio.sleep(0.01)  # until the socket listens: only then ask for updates
+        if server.started:
+            await application.bot.set_webhook(
+                url=config.webhook_url or "",
+                secret_token=config.webhook_secret,
+                allowed_updates=Update.ALL_TYPES,
+            )
+            log.info("webhook mode: listening on %s:%d", config.listen_host, config.listen_port)
+        await serving
         await application.stop()
     if application.post_shutdown is not None:
         await application.post_shutdown(application)
