@@ -5,8 +5,6 @@ from __future__ import annotations
 
 import os
 import signal
-import socket
-import subprocess
 import sys
 from collections.abc import Iterator
 from pathlib import Path
@@ -16,19 +14,13 @@ import pytest
 from sqlalchemy import text
 
 from tests.bot import updates as u
-from tests.bot.fake_api import TOKEN, FakeBotApi
 from tests.conftest import ROOT
-from tests.e2e.server import StandInServer
 
-SECRET = "replica-secret-0123456789"
+sys.path.insert(0, str(ROOT / "deploy"))
+from local_production import SECRET, LocalProduction
+
 USERS = (601, 602, 603, 604)
 DRAFTS = 5
-
-
-def _free_port() -> int:
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        return int(probe.getsockname()[1])
 
 
 @pytest.fixture
@@ -55,42 +47,11 @@ def _reset(url: str) -> None:
 
 
 @pytest.fixture
-def replicas(
-    postgres_url: str, tmp_path: Path, seeds_copy: Path
-) -> Iterator[tuple[FakeBotApi, list[int], list[subprocess.Popen[bytes]]]]:
+def shape(postgres_url: str, tmp_path: Path, seeds_copy: Path) -> Iterator[LocalProduction]:
+    """deploy/local_production.py's production shape, on CI's PostgreSQL."""
     _reset(postgres_url)
-    api = FakeBotApi()
-    with StandInServer(api) as server:
-        ports, processes = [_free_port(), _free_port()], []
-        for n, port in enumerate(ports):
-            env = {
-                **os.environ,
-                "TELEGRAM_BOT_TOKEN": TOKEN,
-                "TELEGRAM_API_BASE_URL": server.base_url,
-                "TELEGRAM_FILE_BASE_URL": server.file_base_url,
-                "DATABASE_URL": postgres_url,
-                "CORPUS_DIR": str(seeds_copy),
-                "DATA_DIR": str(tmp_path / f"replica{n}"),
-                "BOT_MODE": "webhook",
-                "WEBHOOK_URL": f"http://127.0.0.1:{port}/hook",
-                "WEBHOOK_SECRET": SECRET,
-                "LISTEN_HOST": "127.0.0.1",
-                "LISTEN_PORT": str(port),
-            }
-            with (tmp_path / f"replica{n}.log").open("wb") as log:  # the child has its own copy
-                command = [sys.executable, "-m", "bot.cli", "bot"]
-                processes.append(
-                    subprocess.Popen(command, cwd=ROOT, env=env, stdout=log, stderr=log)
-                )
-            # Each replica registers its webhook only once it listens: wait for that call.
-            api.wait_for(lambda c: c.method == "setWebhook", count=n + 1, timeout=90)
-        try:
-            yield api, ports, processes
-        finally:
-            for process in processes:
-                if process.poll() is None:
-                    process.kill()
-                    process.wait()
+    with LocalProduction(tmp_path, seeds_copy, database_url=postgres_url) as running:
+        yield running
 
 
 def _history(url: str) -> dict[int, list[tuple[int, str]]]:
@@ -116,8 +77,8 @@ def _history(url: str) -> dict[int, list[tuple[int, str]]]:
 
 
 @pytest.mark.slow
-def test_two_replicas_share_one_history(replicas, postgres_url: str) -> None:
-    api, ports, processes = replicas
+def test_two_replicas_share_one_history(shape: LocalProduction, postgres_url: str) -> None:
+    api, ports = shape.api, shape.ports
     sent: dict[int, list[str]] = {user: [] for user in USERS}
     with httpx.Client(timeout=30) as client:
         for i in range(DRAFTS):
@@ -145,10 +106,7 @@ def test_two_replicas_share_one_history(replicas, postgres_url: str) -> None:
         timeout=120,
     )
     # Graceful stop of both replicas: whatever was accepted is finished and stored.
-    for process in processes:
-        process.send_signal(signal.SIGTERM)
-    for process in processes:
-        assert process.wait(timeout=60) == 0
+    assert shape.stop_replicas() == [0, 0]
     history = _history(postgres_url)
     for user in USERS:
         numbers = [n for n, _ in history[user]]
@@ -163,8 +121,8 @@ def test_two_replicas_share_one_history(replicas, postgres_url: str) -> None:
 
 
 @pytest.mark.slow
-def test_sigterm_finishes_an_update_in_flight(replicas, postgres_url: str) -> None:
-    api, ports, processes = replicas
+def test_sigterm_finishes_an_update_in_flight(shape: LocalProduction, postgres_url: str) -> None:
+    api, ports, processes = shape.api, shape.ports, shape.processes
     long_draft = (
         "我分管的三个项目推进缓慢，根子在于前期论证不充分、调度不及时。" * 4000
     )  # seconds of work
