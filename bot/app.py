@@ -25,6 +25,7 @@ from bot.config import Config, ConfigError, load_config
 from bot.db import make_engine, make_sessions
 from bot.handlers import Services
 from bot.schema import SchemaOutOfDate, ensure_current
+from bot.shared_corpus import SharedCorpus
 from bot.storage import ReviewStore, SqlReviewStore
 from core import Corpus, Tokenizer, load_corpus
 
@@ -51,6 +52,7 @@ def build_application(
     store: ReviewStore,
     *,
     request: BaseRequest | None = None,
+    shared: SharedCorpus | None = None,
     on_start: Callable[[], Awaitable[None]] | None = None,
     on_stop: Callable[[], Awaitable[None]] | None = None,
 ) -> AppType:
@@ -63,19 +65,36 @@ def build_application(
     if request is not None:
         builder = builder.request(request).get_updates_request(request)
 
+    syncing: list[asyncio.Task[None]] = []
+
     async def post_init(app: AppType) -> None:
         if on_start is not None:
             await on_start()
         await app.bot.set_my_commands(COMMANDS)
+        if shared is not None:
+            await handlers.sync_corpus(app)
+            syncing.append(asyncio.create_task(_keep_syncing(app, config.corpus_sync_seconds)))
 
     async def post_shutdown(app: AppType) -> None:
+        for task in syncing:
+            task.cancel()
         if on_stop is not None:
             await on_stop()
 
     app = builder.post_init(post_init).post_shutdown(post_shutdown).build()
-    app.bot_data["services"] = Services(corpus=corpus, store=store, config=config)
+    app.bot_data["services"] = Services(corpus=corpus, store=store, config=config, shared=shared)
     register(app)
     return app
+
+
+async def _keep_syncing(app: AppType, seconds: int) -> None:
+    """Pick up corpus documents other replicas added (a timer, not test synchronisation)."""
+    while True:
+        await asyncio.sleep(seconds)
+        try:
+            await handlers.sync_corpus(app)
+        except Exception:  # a database hiccup must not end the loop
+            log.exception("corpus sync failed")
 
 
 def register(app: AppType) -> None:
@@ -93,6 +112,8 @@ def register(app: AppType) -> None:
     app.add_handler(CallbackQueryHandler(handlers.dimension_button, pattern=r"^dim:"))
     app.add_handler(CallbackQueryHandler(handlers.forget_button, pattern=r"^forget:"))
     app.add_handler(InlineQueryHandler(handlers.inline_query))
+    add_corpus = filters.Document.ALL & filters.CaptionRegex(r"^/addcorpus")
+    app.add_handler(MessageHandler(add_corpus & filters.UpdateType.MESSAGE, handlers.add_corpus))
     app.add_handler(MessageHandler(filters.COMMAND & private, handlers.unknown_command))
     app.add_handler(MessageHandler(filters.TEXT & private, handlers.review_text))
     app.add_handler(MessageHandler(filters.Document.ALL & private, handlers.review_document))
@@ -156,10 +177,12 @@ def run_bot(argv: list[str]) -> int:
         config.corpus_dir, tokenizer=Tokenizer(cache_dir=config.data_dir / "cache")
     )
     engine = make_engine(config.database_url)
+    sessions = make_sessions(engine)
     app = build_application(
         config,
         corpus,
-        SqlReviewStore(make_sessions(engine)),
+        SqlReviewStore(sessions),
+        shared=SharedCorpus(sessions),
         on_stop=engine.dispose,
     )
     log.info("bot starting (%s): %d corpus documents", config.bot_mode, corpus.stats().documents)

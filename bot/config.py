@@ -45,6 +45,7 @@ class Config:
     webhook_secret: str | None = None
     listen_host: str = "0.0.0.0"
     listen_port: int = 8080
+    corpus_sync_seconds: int = 30
 
     def __repr__(self) -> str:  # never print the token, even by accident
         return f"Config(database={self.database_url.split('://')[0]}, corpus={self.corpus_dir})"
@@ -79,6 +80,7 @@ def load_config(env: Mapping[str, str]) -> Config:
     webhook_url = _url(env, "WEBHOOK_URL", problems)
     secret = env.get("WEBHOOK_SECRET", "").strip() or None
     port = _positive(env, "LISTEN_PORT", 8080, problems)
+    sync_seconds = _positive(env, "CORPUS_SYNC_SECONDS", 30, problems)
     if mode not in ("polling", "webhook"):
         problems.append("BOT_MODE 须为 polling 或 webhook")
     if mode == "webhook" and not webhook_url:
@@ -105,6 +107,7 @@ def load_config(env: Mapping[str, str]) -> Config:
         webhook_secret=secret,
         listen_host=env.get("LISTEN_HOST", "").strip() or "0.0.0.0",
         listen_port=port,
+        corpus_sync_seconds=sync_seconds,
     )
 
 

@@ -41,6 +41,18 @@ class ReviewCounter(Base):
     last_number: Mapped[int] = mapped_column(Integer)
 
 
+class CorpusDocument(Base):
+    """A reference document added through the bot; every replica loads these."""
+
+    __tablename__ = "corpus_documents"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=True)
+    name: Mapped[str] = mapped_column(String(200), unique=True)
+    text: Mapped[str] = mapped_column(Text)
+    added_by: Mapped[int] = mapped_column(BigInteger)
+    added_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
+
+
 def make_engine(url: str) -> AsyncEngine:
     """An async engine; the SQLite file's folder is created when needed."""
     if url.startswith("sqlite+aiosqlite:///") and ":memory:" not in url:

@@ -11,8 +11,9 @@ import contextlib
 import logging
 import re
 from collections.abc import AsyncIterator
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import PurePosixPath
+from typing import Any
 
 from sqlalchemy.exc import SQLAlchemyError
 from telegram import (
@@ -36,6 +37,7 @@ from bot.render import (
     review_messages,
     summary_message,
 )
+from bot.shared_corpus import SharedCorpus
 from bot.storage import ReviewStore, StoredReview
 from core import Corpus, DraftInputError, UnknownDimensionError, review
 from core.reading import decode_text, docx_text
@@ -53,6 +55,7 @@ class Services:
     corpus: Corpus
     store: ReviewStore
     config: Config
+    shared: SharedCorpus | None = None
 
 
 def services(context: ContextTypes.DEFAULT_TYPE) -> Services:
@@ -95,6 +98,45 @@ async def review_document(update: Update, context: ContextTypes.DEFAULT_TYPE) ->
         await message.reply_text(str(exc))
         return
     await _review_and_reply(message, context, text)
+
+
+async def add_corpus(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+    """An administrator's document captioned /addcorpus joins the corpus of every replica."""
+    message, user = update.effective_message, update.effective_user
+    found = services(context)
+    if message is None or user is None or message.document is None:
+        return
+    if user.id not in found.config.admin_ids or found.shared is None:
+        await message.reply_text("只有管理员可以向语料库添加文档。")
+        return
+    name = PurePosixPath(message.document.file_name or "document.txt")
+    kind = _ACCEPTED.get(name.suffix.lower())
+    if kind is None:
+        await message.reply_text("语料只接受 .txt 或 .docx 文件。")
+        return
+    data = bytes(await (await message.document.get_file()).download_as_bytearray())
+    try:
+        text = docx_text(data) if kind == "docx" else decode_text(data)
+    except DraftInputError as exc:
+        await message.reply_text(str(exc))
+        return
+    if is_blank(text):
+        await message.reply_text("文件内容为空，未加入语料库。")
+        return
+    stored = await found.shared.add(f"{name.stem}.txt", text, user.id)
+    await sync_corpus(context.application)
+    seconds = found.config.corpus_sync_seconds
+    await message.reply_text(f"已加入语料库：{stored}。其他实例将在 {seconds} 秒内载入。")
+
+
+async def sync_corpus(application: Any) -> None:
+    """Load the shared documents this replica has not seen yet, and use the larger corpus."""
+    found = application.bot_data["services"]
+    if found.shared is None:
+        return
+    corpus = await found.shared.sync(found.corpus)
+    if corpus is not found.corpus:
+        application.bot_data["services"] = replace(application.bot_data["services"], corpus=corpus)
 
 
 async def unsupported(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:

@@ -67,6 +67,7 @@ class Corpus:
     model: DimensionModel
     example_pool: tuple[Passage, ...]
     counts: CorpusStats
+    word_counts: WordCounts | None = None  # what the model learned from, so more can be added
 
     @property
     def names(self) -> tuple[str, ...]:
@@ -166,6 +167,33 @@ def assemble(
         model=model,
         example_pool=tuple(e for p in parts for e in p.examples),
         counts=stats,
+        word_counts=counts,
+    )
+
+
+def extend_corpus(
+    corpus: Corpus, named_texts: Sequence[tuple[str, str]], *, tokenizer: Tokenizer
+) -> Corpus:
+    """A new corpus with more documents: one more index segment, the model relearned from the
+    added counts. The old corpus is untouched (reviews running on it finish on it)."""
+    if not named_texts:
+        return corpus
+    scheme = corpus.scheme
+    part = build_part(named_texts, first_doc=len(corpus.names), scheme=scheme, tokenizer=tokenizer)
+    counts = (corpus.word_counts or WordCounts.empty(len(scheme.names))) + part.counts
+    return Corpus(
+        scheme=scheme,
+        index=MatchIndex(corpus.names + part.names, (*corpus.index.segments, part.segment)),
+        model=learn(
+            counts,
+            scheme,
+            tokenizer,
+            use_lexicon=corpus.model.use_lexicon,
+            use_learned=corpus.model.use_learned,
+        ),
+        example_pool=corpus.example_pool + part.examples,
+        counts=corpus.counts + part.stats,
+        word_counts=counts,
     )
 
 

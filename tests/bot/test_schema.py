@@ -10,7 +10,7 @@ from pathlib import Path
 import pytest
 from sqlalchemy import text
 
-from bot.db import Base, make_engine
+from bot.db import Base, ReviewCounter, ReviewRecord, make_engine
 from bot.schema import SchemaOutOfDate, ensure_current, state, upgrade
 from tests.conftest import ROOT
 
@@ -36,8 +36,9 @@ async def test_a_database_from_before_migrations_is_refused_then_upgraded(
     database_url: str,
 ) -> None:
     engine = await _fresh(database_url)
+    legacy = [ReviewRecord.__table__, ReviewCounter.__table__]
     async with engine.begin() as connection:  # what the bot made before it had migrations
-        await connection.run_sync(Base.metadata.create_all)
+        await connection.run_sync(lambda c: Base.metadata.create_all(c, tables=legacy))
         await connection.execute(
             text(
                 "insert into reviews (user_id, number, chat_id, created_at, draft, review_json, duplicate_ratio) "
@@ -83,8 +84,9 @@ def test_db_upgrade_command(tmp_path: Path) -> None:
 async def test_the_bot_refuses_an_out_of_date_schema(tmp_path: Path, seeds_copy: Path) -> None:
     url = f"sqlite+aiosqlite:///{tmp_path / 'old.db'}"
     engine = make_engine(url)
-    async with engine.begin() as connection:
-        await connection.run_sync(Base.metadata.create_all)  # tables, but no migration version
+    legacy = [ReviewRecord.__table__, ReviewCounter.__table__]
+    async with engine.begin() as connection:  # tables, but no migration version
+        await connection.run_sync(lambda c: Base.metadata.create_all(c, tables=legacy))
     await engine.dispose()
     from tests.bot.fake_api import TOKEN
 
