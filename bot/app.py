@@ -7,6 +7,7 @@ import logging
 import os
 import sys
 from collections.abc import Awaitable, Callable
+from datetime import UTC, datetime, timedelta
 from typing import Any
 
 from telegram import BotCommand, Update
@@ -74,6 +75,7 @@ def build_application(
         if shared is not None:
             await handlers.sync_corpus(app)
             syncing.append(asyncio.create_task(_keep_syncing(app, config.corpus_sync_seconds)))
+        syncing.append(asyncio.create_task(_keep_purging(store, config.retention_days)))
 
     async def post_shutdown(app: AppType) -> None:
         for task in syncing:
@@ -95,6 +97,23 @@ async def _keep_syncing(app: AppType, seconds: int) -> None:
             await handlers.sync_corpus(app)
         except Exception:  # a database hiccup must not end the loop
             log.exception("corpus sync failed")
+
+
+async def purge_expired(store: ReviewStore, days: int) -> int:
+    """Delete drafts older than the retention period."""
+    removed = await store.purge(datetime.now(UTC) - timedelta(days=days))
+    if removed:
+        log.info("retention: %d reviews older than %d days deleted", removed, days)
+    return removed
+
+
+async def _keep_purging(store: ReviewStore, days: int) -> None:
+    while True:
+        try:
+            await purge_expired(store, days)
+        except Exception:  # the database may be away for a while; try again next hour
+            log.exception("retention purge failed")
+        await asyncio.sleep(3600)
 
 
 def register(app: AppType) -> None:

@@ -46,6 +46,7 @@ class Config:
     listen_host: str = "0.0.0.0"
     listen_port: int = 8080
     corpus_sync_seconds: int = 30
+    retention_days: int = 180
 
     def __repr__(self) -> str:  # never print the token, even by accident
         return f"Config(database={self.database_url.split('://')[0]}, corpus={self.corpus_dir})"
@@ -81,6 +82,7 @@ def load_config(env: Mapping[str, str]) -> Config:
     secret = env.get("WEBHOOK_SECRET", "").strip() or None
     port = _positive(env, "LISTEN_PORT", 8080, problems)
     sync_seconds = _positive(env, "CORPUS_SYNC_SECONDS", 30, problems)
+    retention = _positive(env, "RETENTION_DAYS", 180, problems)
     if mode not in ("polling", "webhook"):
         problems.append("BOT_MODE 须为 polling 或 webhook")
     if mode == "webhook" and not webhook_url:
@@ -108,6 +110,7 @@ def load_config(env: Mapping[str, str]) -> Config:
         listen_host=env.get("LISTEN_HOST", "").strip() or "0.0.0.0",
         listen_port=port,
         corpus_sync_seconds=sync_seconds,
+        retention_days=retention,
     )
 
 

@@ -59,6 +59,8 @@ class ReviewStore(Protocol):
 
     async def forget(self, user_id: int) -> int: ...
 
+    async def purge(self, before: datetime) -> int: ...
+
 
 class SqlReviewStore:
     """ReviewStore on SQLAlchemy async sessions; one unit of work per call."""
@@ -127,6 +129,14 @@ class SqlReviewStore:
                 delete(ReviewRecord).where(ReviewRecord.user_id == user_id)
             )
             await session.execute(delete(ReviewCounter).where(ReviewCounter.user_id == user_id))
+            return int(getattr(result, "rowcount", 0))
+
+    async def purge(self, before: datetime) -> int:
+        """Delete every review stored before `before` (the retention period); returns how many."""
+        async with self._sessions.begin() as session:
+            result = await session.execute(
+                delete(ReviewRecord).where(ReviewRecord.created_at < before)
+            )
             return int(getattr(result, "rowcount", 0))
 
 

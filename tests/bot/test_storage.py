@@ -75,3 +75,29 @@ async def test_numbers_are_not_reused_after_a_delete(store: SqlReviewStore) -> N
     assert third.number == 3  # "/show 2" can never show a different draft than it used to
     await store.forget(4)
     assert (await store.add(user_id=4, chat_id=4, draft="新", review=REVIEW)).number == 1
+
+
+async def test_retention_deletes_old_drafts_from_the_database(
+    store: SqlReviewStore, config
+) -> None:
+    from datetime import UTC, datetime, timedelta
+
+    from bot.app import purge_expired
+
+    old = await store.add(user_id=11, chat_id=11, draft="一年前的草稿", review=REVIEW)
+    await store.add(user_id=11, chat_id=11, draft="今天的草稿", review=REVIEW)
+    engine = make_engine(config.database_url)
+    async with engine.begin() as connection:  # age the first review by 200 days
+        await connection.execute(
+            text("update reviews set created_at = :at where user_id = 11 and number = :n"),
+            {"at": datetime.now(UTC) - timedelta(days=200), "n": old.number},
+        )
+    assert await purge_expired(store, 180) == 1
+    async with engine.connect() as connection:
+        drafts = (
+            (await connection.execute(text("select draft from reviews where user_id = 11")))
+            .scalars()
+            .all()
+        )
+    await engine.dispose()
+    assert drafts == ["今天的草稿"]
