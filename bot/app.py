@@ -25,6 +25,7 @@ from bot import handlers
 from bot.config import Config, ConfigError, load_config
 from bot.db import make_engine, make_sessions
 from bot.handlers import Services
+from bot.limits import RateLimiter
 from bot.schema import SchemaOutOfDate, ensure_current
 from bot.shared_corpus import SharedCorpus
 from bot.storage import ReviewStore, SqlReviewStore
@@ -84,7 +85,13 @@ def build_application(
             await on_stop()
 
     app = builder.post_init(post_init).post_shutdown(post_shutdown).build()
-    app.bot_data["services"] = Services(corpus=corpus, store=store, config=config, shared=shared)
+    app.bot_data["services"] = Services(
+        corpus=corpus,
+        store=store,
+        config=config,
+        shared=shared,
+        limiter=RateLimiter(config.reviews_per_minute),
+    )
     register(app)
     return app
 

@@ -47,6 +47,7 @@ class Config:
     listen_port: int = 8080
     corpus_sync_seconds: int = 30
     retention_days: int = 180
+    reviews_per_minute: int = 6
 
     def __repr__(self) -> str:  # never print the token, even by accident
         return f"Config(database={self.database_url.split('://')[0]}, corpus={self.corpus_dir})"
@@ -83,6 +84,7 @@ def load_config(env: Mapping[str, str]) -> Config:
     port = _positive(env, "LISTEN_PORT", 8080, problems)
     sync_seconds = _positive(env, "CORPUS_SYNC_SECONDS", 30, problems)
     retention = _positive(env, "RETENTION_DAYS", 180, problems)
+    per_minute = _positive(env, "REVIEWS_PER_MINUTE", 6, problems)
     if mode not in ("polling", "webhook"):
         problems.append("BOT_MODE 须为 polling 或 webhook")
     if mode == "webhook" and not webhook_url:
@@ -111,6 +113,7 @@ def load_config(env: Mapping[str, str]) -> Config:
         listen_port=port,
         corpus_sync_seconds=sync_seconds,
         retention_days=retention,
+        reviews_per_minute=per_minute,
     )
 
 

@@ -28,6 +28,7 @@ from telegram.constants import ChatAction, ChatType, ParseMode
 from telegram.ext import ContextTypes
 
 from bot.config import Config
+from bot.limits import RateLimiter
 from bot.render import (
     HELP,
     NOT_SUPPORTED,
@@ -56,6 +57,7 @@ class Services:
     store: ReviewStore
     config: Config
     shared: SharedCorpus | None = None
+    limiter: RateLimiter | None = None
 
 
 def services(context: ContextTypes.DEFAULT_TYPE) -> Services:
@@ -174,11 +176,16 @@ async def _review_and_reply(
         )
         return
     user = message.from_user
+    user_id = user.id if user else message.chat_id
+    if found.limiter is not None and not found.limiter.allow(user_id):
+        wait, most = found.limiter.wait_seconds(user_id), found.config.reviews_per_minute
+        await message.reply_text(
+            f"您提交得有些频繁（每分钟最多 {most} 次），请约 {wait} 秒后再发送。"
+        )
+        return
     async with _typing(context, message.chat_id):
         result = (await asyncio.to_thread(review, text, found.corpus)).to_dict()
-    stored = await _store(
-        found.store, user.id if user else message.chat_id, message.chat_id, text, result
-    )
+    stored = await _store(found.store, user_id, message.chat_id, text, result)
     for part in review_messages(result, number=stored.number if stored else None):
         await message.reply_html(part)
     if stored is None:

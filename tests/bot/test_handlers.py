@@ -297,3 +297,35 @@ async def test_inline_mode_offers_the_users_own_review(app: AppType, api: FakeBo
     [result] = answer.params["results"]
     assert result["title"] == "审阅结果 第 1 号"
     assert "理论学习" in result["input_message_content"]["message_text"]
+
+
+async def test_one_user_cannot_monopolise_the_bot(api: FakeBotApi, tmp_path, corpus, store) -> None:
+    from bot.app import build_application
+    from tests.bot.conftest import make_config
+    from tests.bot.recording_request import RecordingRequest
+
+    application = build_application(
+        make_config(tmp_path, reviews_per_minute=2), corpus, store, request=RecordingRequest(api)
+    )
+    async with application:
+        for _ in range(3):
+            await feed(application, u.text(ALICE, DRAFT))
+        await feed(application, u.text(BOB, DRAFT))  # another user is not held back
+    alice = texts(api, ALICE)
+    assert sum("审阅结果" in t for t in alice) == 2
+    assert "每分钟最多 2 次" in alice[-1]
+    assert any("审阅结果" in t for t in texts(api, BOB))
+    assert len(await store.recent(ALICE)) == 2
+
+
+def test_rate_limiter_window() -> None:
+    from bot.limits import RateLimiter
+
+    now = [0.0]
+    limiter = RateLimiter(2, clock=lambda: now[0])
+    assert limiter.allow(1) and limiter.allow(1) and not limiter.allow(1)
+    assert limiter.allow(2)
+    now[0] = 59.0
+    assert not limiter.allow(1) and limiter.wait_seconds(1) == 2
+    now[0] = 60.0
+    assert limiter.allow(1)
