@@ -57,7 +57,8 @@ def make_engine(url: str) -> AsyncEngine:
     """An async engine; the SQLite file's folder is created when needed."""
     if url.startswith("sqlite+aiosqlite:///") and ":memory:" not in url:
         Path(url.removeprefix("sqlite+aiosqlite:///")).parent.mkdir(parents=True, exist_ok=True)
-    return create_async_engine(url, pool_pre_ping=True)
+    # hide_parameters: a database error must never carry a draft into the logs.
+    return create_async_engine(url, pool_pre_ping=True, hide_parameters=True)
 
 
 def make_sessions(engine: AsyncEngine) -> async_sessionmaker[AsyncSession]:

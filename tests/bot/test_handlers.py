@@ -329,3 +329,49 @@ def test_rate_limiter_window() -> None:
     assert not limiter.allow(1) and limiter.wait_seconds(1) == 2
     now[0] = 60.0
     assert limiter.allow(1)
+
+
+async def test_a_locked_database_still_gets_the_user_a_review(
+    api: FakeBotApi, tmp_path, corpus, caplog: pytest.LogCaptureFixture
+) -> None:
+    """The database goes away (an SQLite file locked by someone else): the review is still sent,
+    the user is told it was not saved, and saving works again once the lock is gone."""
+    import sqlite3
+
+    from bot.app import build_application
+    from bot.db import create_schema, make_engine, make_sessions
+    from bot.storage import SqlReviewStore
+    from tests.bot.conftest import make_config
+    from tests.bot.recording_request import RecordingRequest
+
+    path = tmp_path / "locked.db"
+    engine = make_engine(f"sqlite+aiosqlite:///{path}?timeout=0.2")
+    await create_schema(engine)
+    store = SqlReviewStore(make_sessions(engine))
+    application = build_application(
+        make_config(tmp_path), corpus, store, request=RecordingRequest(api)
+    )
+    holder = sqlite3.connect(path)
+    holder.execute("BEGIN EXCLUSIVE")
+    try:
+        async with application:
+            await feed(application, u.text(ALICE, DRAFT))
+            replies = texts(api, ALICE)
+            assert "审阅结果" in replies[0] and "未能保存" in replies[-1]
+            holder.rollback()
+            await feed(application, u.text(ALICE, COPIED))
+    finally:
+        holder.close()
+    assert "第 1 号" in texts(api, ALICE)[-1] or any("第 1 号" in t for t in texts(api, ALICE)[2:])
+    assert [s.number for s in await store.recent(ALICE)] == [1]
+    await engine.dispose()
+    assert "could not store" in caplog.text  # logged, with the error …
+    assert DRAFT[:10] not in caplog.text  # … but never the draft
+
+
+def test_database_errors_never_carry_statement_parameters(tmp_path) -> None:
+    """SQLAlchemy puts the parameters (a draft) into error messages unless told not to."""
+    from bot.db import make_engine
+
+    engine = make_engine(f"sqlite+aiosqlite:///{tmp_path / 'x.db'}")
+    assert engine.sync_engine.hide_parameters is True
