@@ -11,7 +11,7 @@ import contextlib
 import logging
 import re
 from collections.abc import AsyncIterator
-from dataclasses import dataclass, replace
+from dataclasses import dataclass, field, replace
 from pathlib import PurePosixPath
 from typing import Any
 
@@ -28,7 +28,7 @@ from telegram.constants import ChatAction, ChatType, ParseMode
 from telegram.ext import ContextTypes
 
 from bot.config import Config
-from bot.limits import RateLimiter
+from bot.limits import RateLimiter, UserQueues
 from bot.render import (
     HELP,
     NOT_SUPPORTED,
@@ -58,6 +58,7 @@ class Services:
     config: Config
     shared: SharedCorpus | None = None
     limiter: RateLimiter | None = None
+    queues: UserQueues = field(default_factory=UserQueues)
 
 
 def services(context: ContextTypes.DEFAULT_TYPE) -> Services:
@@ -183,13 +184,14 @@ async def _review_and_reply(
             f"您提交得有些频繁（每分钟最多 {most} 次），请约 {wait} 秒后再发送。"
         )
         return
-    async with _typing(context, message.chat_id):
-        result = (await asyncio.to_thread(review, text, found.corpus)).to_dict()
-    stored = await _store(found.store, user_id, message.chat_id, text, result)
-    for part in review_messages(result, number=stored.number if stored else None):
-        await message.reply_html(part)
-    if stored is None:
-        await message.reply_text("提示：本次审阅结果未能保存到历史记录，请稍后再试。")
+    async with found.queues.lock(user_id):  # this user's drafts in the order they were sent
+        async with _typing(context, message.chat_id):
+            result = (await asyncio.to_thread(review, text, found.corpus)).to_dict()
+        stored = await _store(found.store, user_id, message.chat_id, text, result)
+        for part in review_messages(result, number=stored.number if stored else None):
+            await message.reply_html(part)
+        if stored is None:
+            await message.reply_text("提示：本次审阅结果未能保存到历史记录，请稍后再试。")
 
 
 async def _store(

@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import asyncio
 import time
+import weakref
 from collections import defaultdict, deque
 from collections.abc import Callable
 
@@ -32,3 +34,19 @@ class RateLimiter:
         if not recent:
             return 0
         return max(1, int(60 - (self._clock() - recent[0])) + 1)
+
+
+class UserQueues:
+    """One lock per user, so a user's drafts are reviewed and stored in the order they were
+    sent while different users still run side by side (asyncio locks are first come, first
+    served). Locks nobody holds or waits for are dropped."""
+
+    def __init__(self) -> None:
+        self._locks: weakref.WeakValueDictionary[int, asyncio.Lock] = weakref.WeakValueDictionary()
+
+    def lock(self, user_id: int) -> asyncio.Lock:
+        found = self._locks.get(user_id)
+        if found is None:
+            found = asyncio.Lock()
+            self._locks[user_id] = found
+        return found

@@ -29,6 +29,7 @@ _JSON_KEYS = {
 class Call:
     method: str
     params: dict[str, Any]
+    at: float = field(default_factory=time.perf_counter)
 
 
 @dataclass
@@ -37,6 +38,7 @@ class FakeBotApi:
 
     calls: list[Call] = field(default_factory=list)
     files: dict[str, bytes] = field(default_factory=dict)
+    pushed: dict[int, dict[str, Any]] = field(default_factory=dict)
     _updates: list[dict[str, Any]] = field(default_factory=list)
     _changed: threading.Condition = field(default_factory=threading.Condition)
     _message_ids: itertools.count[int] = field(default_factory=lambda: itertools.count(1000))
@@ -48,6 +50,7 @@ class FakeBotApi:
         with self._changed:
             update = {"update_id": next(self._update_ids), **update}
             self._updates.append(update)
+            self.pushed[int(update["update_id"])] = update
             self._changed.notify_all()
             return int(update["update_id"])
 
