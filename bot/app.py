@@ -29,6 +29,7 @@ from bot.limits import RateLimiter
 from bot.schema import SchemaOutOfDate, ensure_current
 from bot.shared_corpus import SharedCorpus
 from bot.storage import ReviewStore, SqlReviewStore
+from bot.telegram_request import RetryingRequest
 from core import Corpus, Tokenizer, load_corpus
 
 log = logging.getLogger(__name__)
@@ -66,6 +67,10 @@ def build_application(
         builder = builder.base_file_url(config.file_base_url)
     if request is not None:
         builder = builder.request(request).get_updates_request(request)
+    else:  # the real network: retry what Telegram asks us to (see bot/telegram_request.py)
+        builder = builder.request(RetryingRequest(connection_pool_size=256)).get_updates_request(
+            RetryingRequest(read_timeout=30.0)
+        )
 
     syncing: list[asyncio.Task[None]] = []
 

@@ -39,6 +39,9 @@ class FakeBotApi:
     calls: list[Call] = field(default_factory=list)
     files: dict[str, bytes] = field(default_factory=dict)
     pushed: dict[int, dict[str, Any]] = field(default_factory=dict)
+    # Faults to serve instead of answering: per method, a queue of HTTP status codes (429 asks
+    # to retry after 1 s) or "drop" (close the connection without an answer).
+    faults: dict[str, list[int | str]] = field(default_factory=dict)
     _updates: list[dict[str, Any]] = field(default_factory=list)
     _changed: threading.Condition = field(default_factory=threading.Condition)
     _message_ids: itertools.count[int] = field(default_factory=lambda: itertools.count(1000))
@@ -82,6 +85,11 @@ class FakeBotApi:
             ]
 
     # -- what the bot does ---------------------------------------------------------------------
+    def take_fault(self, method: str) -> int | str | None:
+        with self._changed:
+            queue = self.faults.get(method)
+            return queue.pop(0) if queue else None
+
     def handle(self, method: str, params: dict[str, Any]) -> tuple[bool, Any]:
         """Answer one Bot API call: (ok, result or error description)."""
         if method != "getUpdates":

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import socket
 import threading
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from typing import Any
@@ -64,7 +65,19 @@ class _Handler(BaseHTTPRequestHandler):
         if not self.path.startswith(prefix):
             self._json(401, {"ok": False, "error_code": 401, "description": "Unauthorized"})
             return
-        ok, result = self.api.handle(self.path[len(prefix) :], self._params(body))
+        method = self.path[len(prefix) :]
+        fault = self.api.take_fault(method)
+        if fault == "drop":  # the connection dies before any answer: nothing was processed
+            self.close_connection = True
+            self.connection.shutdown(socket.SHUT_RDWR)
+            return
+        if isinstance(fault, int):
+            payload = {"ok": False, "error_code": fault, "description": f"injected {fault}"}
+            if fault == 429:
+                payload["parameters"] = {"retry_after": 1}
+            self._json(fault, payload)
+            return
+        ok, result = self.api.handle(method, self._params(body))
         if ok:
             self._json(200, {"ok": True, "result": result})
         else:

@@ -10,6 +10,7 @@ import os
 import signal
 import subprocess
 import sys
+import time
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -186,10 +187,13 @@ def test_the_bot_end_to_end(api: FakeBotApi, bot: BotProcess) -> None:
     assert all(len(t) <= 4096 for t in long_replies)
     assert "<b>5</b>." in listing_after
 
-    bot.stop()
+    bot.stop()  # finishes what it accepted and confirms the updates it processed
+    restarted_at = time.perf_counter()
     bot.start(api)
     after_restart = ask(api, u.command(ALICE, "/history"), ALICE, "最近的审阅记录")
     assert all(f"<b>{n}</b>." in after_restart for n in (1, 2, 3, 4, 5))
+    since = [c for c in api.sent() if c.at > restarted_at]
+    assert len(since) == 1  # only the new /history: no update before the restart answered again
     bot.stop()
 
     log = bot.log_file.read_text(encoding="utf-8", errors="replace")
