@@ -56,22 +56,20 @@ class Postgres:
 
     def start(self) -> None:
         self._run("initdb", "-D", str(self.data), "-A", "trust", "-U", "postgres", "-E", "UTF8")
+        self.resume()
+
+    def pause(self) -> None:
+        """Stop the server, keeping its data (a database that goes away for a while)."""
+        self._run("pg_ctl", "-D", str(self.data), "-m", "fast", "-w", "stop")
+
+    def resume(self) -> None:
         options = f"-c listen_addresses=127.0.0.1 -p {self.port} -k /tmp"
-        self._run(
-            "pg_ctl",
-            "-D",
-            str(self.data),
-            "-o",
-            options,
-            "-w",
-            "-l",
-            str(self.data / "log"),
-            "start",
-        )
+        log = str(self.data / "log")
+        self._run("pg_ctl", "-D", str(self.data), "-o", options, "-w", "-l", log, "start")
 
     def stop(self) -> None:
         try:
-            self._run("pg_ctl", "-D", str(self.data), "-m", "fast", "-w", "stop")
+            self.pause()
         finally:
             shutil.rmtree(self.data, ignore_errors=True)
 

@@ -375,3 +375,41 @@ def test_database_errors_never_carry_statement_parameters(tmp_path) -> None:
 
     engine = make_engine(f"sqlite+aiosqlite:///{tmp_path / 'x.db'}")
     assert engine.sync_engine.hide_parameters is True
+
+
+@pytest.mark.parametrize("database_url", ["sqlite"], indirect=True)
+async def test_hostile_text_through_the_handlers(api: FakeBotApi, tmp_path, corpus, store) -> None:
+    """Random Unicode (control, zero-width, RTL, emoji, HTML look-alikes) as messages and as
+    command arguments: every reply is well-formed HTML and nothing of another user's shows up."""
+    import random
+
+    from bot.app import build_application
+    from tests.bot.conftest import make_config
+    from tests.bot.recording_request import RecordingRequest
+
+    config = make_config(tmp_path, reviews_per_minute=1000)  # every message is really reviewed
+    app = build_application(config, corpus, store, request=RecordingRequest(api))
+    await app.initialize()
+    await feed(app, u.text(BOB, "鲍勃的私密草稿：我在城南项目中违规干预招标。"))
+    rng = random.Random(20261121)
+    alphabet = [
+        *list("<>&\"'/*#学习理论一是（一）不够，。"),
+        "\u200b",
+        "\u202e",
+        "\x00",
+        "\n",
+        "🙂",
+        "\x7f",
+    ]
+    for i in range(60):
+        body = "".join(
+            rng.choice(alphabet) if rng.random() < 0.7 else chr(rng.randrange(1, 0x2FFFF))
+            for _ in range(rng.randrange(1, 300))
+        ).replace("\ud800", "")
+        command = rng.choice(["", "/show ", "/delete ", "/share ", "/dimension ", "/review "])
+        before = len(api.sent(ALICE))
+        await feed(app, u.command(ALICE, command + body) if command else u.text(ALICE, body))
+        for call in api.sent(ALICE)[before:]:
+            assert_valid_html(str(call.params["text"]))
+            assert "鲍勃的私密草稿" not in str(call.params["text"]), i
+    await app.shutdown()
