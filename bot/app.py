@@ -31,6 +31,7 @@ from bot.shared_corpus import SharedCorpus
 from bot.storage import ReviewStore, SqlReviewStore
 from bot.telegram_request import RetryingRequest
 from core import Corpus, Tokenizer, load_corpus
+from core.persistence import LoadReport
 
 log = logging.getLogger(__name__)
 
@@ -166,6 +167,20 @@ class _Redact(logging.Filter):
         return True
 
 
+def _log_corpus_load(report: LoadReport) -> None:
+    """A rebuilt index (changed files, or a damaged index that was detected) is worth a line."""
+    level = (
+        logging.WARNING if report.action == "rebuilt" and "损坏" in report.reason else logging.INFO
+    )
+    log.log(
+        level,
+        "corpus index %s (%d documents) %s",
+        report.action,
+        report.new_documents,
+        report.reason,
+    )
+
+
 async def _check_schema(url: str) -> None:
     """Before polling starts: create a new database's schema, refuse an out-of-date one."""
     engine = make_engine(url)
@@ -205,7 +220,9 @@ def run_bot(argv: list[str]) -> int:
         print(f"draft-review bot：{exc}", file=sys.stderr)
         return 2
     corpus = load_corpus(
-        config.corpus_dir, tokenizer=Tokenizer(cache_dir=config.data_dir / "cache")
+        config.corpus_dir,
+        tokenizer=Tokenizer(cache_dir=config.data_dir / "cache"),
+        report=_log_corpus_load,
     )
     engine = make_engine(config.database_url)
     sessions = make_sessions(engine)

@@ -200,3 +200,22 @@ def test_the_bot_end_to_end(api: FakeBotApi, bot: BotProcess) -> None:
     assert TOKEN not in log and TOKEN.split(":")[1] not in log
     for secret in (PASTED[:15], COPIED[:15], sample[60:80]):
         assert secret not in log
+
+
+@pytest.mark.slow
+def test_sigterm_in_polling_mode_finishes_the_review_in_flight(
+    api: FakeBotApi, bot: BotProcess
+) -> None:
+    long_draft = "我分管的三个项目推进缓慢，根子在于前期论证不充分、调度不及时。" * 4000
+    api.push(u.text(BOB, long_draft))
+    api.wait_for(
+        lambda c: c.method == "sendChatAction" and c.params.get("chat_id") == BOB, timeout=60
+    )
+    bot.stop()  # SIGTERM while the review runs: it must finish, be sent and be stored
+    reviews = [c for c in api.sent(BOB) if "审阅结果" in str(c.params.get("text"))]
+    assert len(reviews) == 1
+    restarted_at = time.perf_counter()
+    bot.start(api)
+    listing = ask(api, u.command(BOB, "/history"), BOB, "最近的审阅记录")
+    assert "<b>1</b>." in listing
+    assert [c for c in api.sent(BOB) if c.at > restarted_at] == [api.sent(BOB)[-1]]  # nothing twice
