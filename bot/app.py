@@ -21,7 +21,7 @@ from telegram.ext import (
 )
 from telegram.request import BaseRequest
 
-from bot import handlers
+from bot import corpus_handlers, handlers, history_handlers
 from bot.config import Config, ConfigError, load_config
 from bot.db import make_engine, make_sessions
 from bot.handlers import Services
@@ -80,7 +80,7 @@ def build_application(
             await on_start()
         await app.bot.set_my_commands(COMMANDS)
         if shared is not None:
-            await handlers.sync_corpus(app)
+            await corpus_handlers.sync_corpus(app)
             syncing.append(asyncio.create_task(_keep_syncing(app, config.corpus_sync_seconds)))
         syncing.append(asyncio.create_task(_keep_purging(store, config.retention_days)))
 
@@ -107,7 +107,7 @@ async def _keep_syncing(app: AppType, seconds: int) -> None:
     while True:
         await asyncio.sleep(seconds)
         try:
-            await handlers.sync_corpus(app)
+            await corpus_handlers.sync_corpus(app)
         except Exception:  # a database hiccup must not end the loop
             log.exception("corpus sync failed")
 
@@ -133,19 +133,21 @@ def register(app: AppType) -> None:
     """Every handler, in the order they are tried."""
     private = filters.ChatType.PRIVATE & filters.UpdateType.MESSAGE
     app.add_handler(CommandHandler(["start", "help"], handlers.start))
-    app.add_handler(CommandHandler("dimension", handlers.dimension))
-    app.add_handler(CommandHandler("dimensions", handlers.dimensions))
-    app.add_handler(CommandHandler("history", handlers.history))
-    app.add_handler(CommandHandler("show", handlers.show))
-    app.add_handler(CommandHandler("delete", handlers.delete))
-    app.add_handler(CommandHandler("forget", handlers.forget))
+    app.add_handler(CommandHandler("dimension", corpus_handlers.dimension))
+    app.add_handler(CommandHandler("dimensions", corpus_handlers.dimensions))
+    app.add_handler(CommandHandler("history", history_handlers.history))
+    app.add_handler(CommandHandler("show", history_handlers.show))
+    app.add_handler(CommandHandler("delete", history_handlers.delete))
+    app.add_handler(CommandHandler("forget", history_handlers.forget))
     app.add_handler(CommandHandler("review", handlers.group_review))
-    app.add_handler(CommandHandler("share", handlers.share))
-    app.add_handler(CallbackQueryHandler(handlers.dimension_button, pattern=r"^dim:"))
-    app.add_handler(CallbackQueryHandler(handlers.forget_button, pattern=r"^forget:"))
-    app.add_handler(InlineQueryHandler(handlers.inline_query))
+    app.add_handler(CommandHandler("share", history_handlers.share))
+    app.add_handler(CallbackQueryHandler(corpus_handlers.dimension_button, pattern=r"^dim:"))
+    app.add_handler(CallbackQueryHandler(history_handlers.forget_button, pattern=r"^forget:"))
+    app.add_handler(InlineQueryHandler(history_handlers.inline_query))
     add_corpus = filters.Document.ALL & filters.CaptionRegex(r"^/addcorpus")
-    app.add_handler(MessageHandler(add_corpus & filters.UpdateType.MESSAGE, handlers.add_corpus))
+    app.add_handler(
+        MessageHandler(add_corpus & filters.UpdateType.MESSAGE, corpus_handlers.add_corpus)
+    )
     app.add_handler(MessageHandler(filters.COMMAND & private, handlers.unknown_command))
     app.add_handler(MessageHandler(filters.TEXT & private, handlers.review_text))
     app.add_handler(MessageHandler(filters.Document.ALL & private, handlers.review_document))

@@ -9,22 +9,16 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import logging
-import re
 from collections.abc import AsyncIterator
-from dataclasses import dataclass, field, replace
+from dataclasses import dataclass, field
 from pathlib import PurePosixPath
-from typing import Any
 
 from sqlalchemy.exc import SQLAlchemyError
 from telegram import (
-    InlineKeyboardButton,
-    InlineKeyboardMarkup,
-    InlineQueryResultArticle,
-    InputTextMessageContent,
     Message,
     Update,
 )
-from telegram.constants import ChatAction, ChatType, ParseMode
+from telegram.constants import ChatAction, ChatType
 from telegram.ext import ContextTypes
 
 from bot.config import Config
@@ -32,21 +26,16 @@ from bot.limits import RateLimiter, UserQueues
 from bot.render import (
     HELP,
     NOT_SUPPORTED,
-    dimensions_message,
-    examples_messages,
-    history_message,
     review_messages,
-    summary_message,
 )
 from bot.shared_corpus import SharedCorpus
 from bot.storage import ReviewStore, StoredReview
-from core import Corpus, DraftInputError, UnknownDimensionError, review
+from core import Corpus, DraftInputError, review
 from core.reading import decode_text, docx_text
 from core.text import is_blank
 
 log = logging.getLogger(__name__)
-EXAMPLES_PAGE = 3
-_ACCEPTED = {".txt": "text", ".docx": "docx"}
+ACCEPTED_FILES = {".txt": "text", ".docx": "docx"}
 
 
 @dataclass(frozen=True, slots=True)
@@ -86,7 +75,7 @@ async def review_document(update: Update, context: ContextTypes.DEFAULT_TYPE) ->
     if message is None or message.document is None:
         return
     document, limits = message.document, services(context).config
-    kind = _ACCEPTED.get(PurePosixPath(document.file_name or "").suffix.lower())
+    kind = ACCEPTED_FILES.get(PurePosixPath(document.file_name or "").suffix.lower())
     if kind is None:
         await message.reply_text(NOT_SUPPORTED)
         return
@@ -101,45 +90,6 @@ async def review_document(update: Update, context: ContextTypes.DEFAULT_TYPE) ->
         await message.reply_text(str(exc))
         return
     await _review_and_reply(message, context, text)
-
-
-async def add_corpus(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
-    """An administrator's document captioned /addcorpus joins the corpus of every replica."""
-    message, user = update.effective_message, update.effective_user
-    found = services(context)
-    if message is None or user is None or message.document is None:
-        return
-    if user.id not in found.config.admin_ids or found.shared is None:
-        await message.reply_text("只有管理员可以向语料库添加文档。")
-        return
-    name = PurePosixPath(message.document.file_name or "document.txt")
-    kind = _ACCEPTED.get(name.suffix.lower())
-    if kind is None:
-        await message.reply_text("语料只接受 .txt 或 .docx 文件。")
-        return
-    data = bytes(await (await message.document.get_file()).download_as_bytearray())
-    try:
-        text = docx_text(data) if kind == "docx" else decode_text(data)
-    except DraftInputError as exc:
-        await message.reply_text(str(exc))
-        return
-    if is_blank(text):
-        await message.reply_text("文件内容为空，未加入语料库。")
-        return
-    stored = await found.shared.add(f"{name.stem}.txt", text, user.id)
-    await sync_corpus(context.application)
-    seconds = found.config.corpus_sync_seconds
-    await message.reply_text(f"已加入语料库：{stored}。其他实例将在 {seconds} 秒内载入。")
-
-
-async def sync_corpus(application: Any) -> None:
-    """Load the shared documents this replica has not seen yet, and use the larger corpus."""
-    found = application.bot_data["services"]
-    if found.shared is None:
-        return
-    corpus = await found.shared.sync(found.corpus)
-    if corpus is not found.corpus:
-        application.bot_data["services"] = replace(application.bot_data["services"], corpus=corpus)
 
 
 async def unsupported(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
@@ -221,184 +171,6 @@ async def _typing(context: ContextTypes.DEFAULT_TYPE, chat_id: int) -> AsyncIter
         task.cancel()
 
 
-async def dimension(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
-    """/dimension [名称]: corpus examples for a dimension, or six buttons to choose one."""
-    message = update.effective_message
-    if message is None:
-        return
-    scheme = services(context).corpus.scheme
-    name = " ".join(context.args or []).strip()
-    if not name:
-        buttons = [
-            [InlineKeyboardButton(d.name, callback_data=f"dim:{i}:0")]
-            for i, d in enumerate(scheme.dimensions)
-        ]
-        await message.reply_text(
-            "请选择要查看示例的方面：", reply_markup=InlineKeyboardMarkup(buttons)
-        )
-        return
-    try:
-        index = scheme.names.index(scheme.resolve(name).name)
-    except UnknownDimensionError as exc:
-        await message.reply_text(f"{exc}。可用的方面：{'、'.join(scheme.names)}")
-        return
-    await _send_examples(message, context, index, 0)
-
-
-async def _send_examples(
-    message: Message, context: ContextTypes.DEFAULT_TYPE, index: int, start: int
-) -> None:
-    corpus = services(context).corpus
-    name = corpus.scheme.names[index]
-    everything = corpus.examples(name, n=start + EXAMPLES_PAGE + 1)
-    page = everything[start : start + EXAMPLES_PAGE]
-    parts = examples_messages(name, page, start)
-    more = len(everything) > start + EXAMPLES_PAGE
-    for i, part in enumerate(parts):
-        markup = None
-        if more and i == len(parts) - 1:
-            button = InlineKeyboardButton(
-                "再看三条", callback_data=f"dim:{index}:{start + EXAMPLES_PAGE}"
-            )
-            markup = InlineKeyboardMarkup([[button]])
-        await message.reply_html(part, reply_markup=markup)
-
-
-async def dimension_button(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
-    """A dimension or "more" button: send the next page of examples."""
-    query = update.callback_query
-    if query is None:
-        return
-    parsed = _ints(query.data, "dim", 2)
-    names = services(context).corpus.scheme.names
-    if parsed is None or not 0 <= parsed[0] < len(names) or not 0 <= parsed[1] <= 1000:
-        await query.answer("该按钮已失效，请重新发送 /dimension。")
-        return
-    await query.answer()
-    if isinstance(query.message, Message):
-        await _send_examples(query.message, context, parsed[0], parsed[1])
-
-
-async def dimensions(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
-    """/dimensions: the six with a one-line description each."""
-    if update.effective_message:
-        await update.effective_message.reply_html(
-            dimensions_message(services(context).corpus.scheme)
-        )
-
-
-async def history(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
-    """/history: the asker's last ten reviews."""
-    message, user = update.effective_message, update.effective_user
-    if message and user:
-        await message.reply_html(history_message(await services(context).store.recent(user.id)))
-
-
-async def show(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
-    """/show N: one of the asker's own reviews again."""
-    stored = await _own_review(update, context, "show")
-    if stored is not None and update.effective_message:
-        for part in review_messages(stored.review, number=stored.number):
-            await update.effective_message.reply_html(part)
-
-
-async def delete(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
-    """/delete N: delete one of the asker's own reviews."""
-    message, user = update.effective_message, update.effective_user
-    number = _number_arg(context)
-    if message is None or user is None:
-        return
-    if number is None:
-        await message.reply_text("用法：/delete 编号（编号见 /history），例如 /delete 3")
-        return
-    deleted = await services(context).store.delete(user.id, number)
-    await message.reply_text(
-        f"已删除第 {number} 号审阅记录。" if deleted else f"没有找到您的第 {number} 号记录。"
-    )
-
-
-async def forget(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
-    """/forget: after a confirmation button, delete everything stored for the asker."""
-    message, user = update.effective_message, update.effective_user
-    if message and user:
-        buttons = [
-            InlineKeyboardButton("确认全部删除", callback_data=f"forget:{user.id}:1"),
-            InlineKeyboardButton("取消", callback_data=f"forget:{user.id}:0"),
-        ]
-        await message.reply_text(
-            "确定要删除您的全部审阅记录吗？删除后无法恢复。",
-            reply_markup=InlineKeyboardMarkup([buttons]),
-        )
-
-
-async def forget_button(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
-    """The /forget confirmation: only the user who asked can confirm."""
-    query = update.callback_query
-    if query is None:
-        return
-    parsed = _ints(query.data, "forget", 2)
-    if parsed is None or parsed[0] != query.from_user.id:
-        await query.answer("只有发起删除的本人可以确认。", show_alert=True)
-        return
-    await query.answer()
-    if parsed[1] == 0:
-        await query.edit_message_text("已取消，记录未删除。")
-        return
-    removed = await services(context).store.forget(query.from_user.id)
-    await query.edit_message_text(f"已删除您的全部审阅记录（{removed} 条）。")
-
-
-async def share(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
-    """/share N [full]: post the asker's own review N here, the draft only with "full"."""
-    stored = await _own_review(update, context, "share")
-    message, user = update.effective_message, update.effective_user
-    if stored is None or message is None or user is None:
-        return
-    full = any(a.lower() in {"full", "全文"} for a in (context.args or [])[1:])
-    for part in summary_message(stored, full=full, owner=user.full_name):
-        await message.reply_html(part)
-
-
-async def _own_review(
-    update: Update, context: ContextTypes.DEFAULT_TYPE, command: str
-) -> StoredReview | None:
-    message, user = update.effective_message, update.effective_user
-    if message is None or user is None:
-        return None
-    number = _number_arg(context)
-    if number is None:
-        await message.reply_text(f"用法：/{command} 编号（编号见 /history），例如 /{command} 3")
-        return None
-    stored = await services(context).store.get(user.id, number)
-    if stored is None:
-        await message.reply_text(f"没有找到您的第 {number} 号记录，发送 /history 查看编号。")
-    return stored
-
-
-async def inline_query(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
-    """@bot N in any chat: offer the user's own review N as a result to send."""
-    query = update.inline_query
-    if query is None:
-        return
-    number = _number(query.query)
-    stored = None
-    if number is not None:
-        stored = await services(context).store.get(query.from_user.id, number)
-    results = []
-    if stored is not None:
-        summary = summary_message(stored)[0]
-        results.append(
-            InlineQueryResultArticle(
-                id=f"review-{stored.number}",
-                title=f"审阅结果 第 {stored.number} 号",
-                description=f"主要维度：{stored.top_dimension or '—'}，"
-                f"近似 {stored.duplicate_ratio * 100:.0f}%",
-                input_message_content=InputTextMessageContent(summary, parse_mode=ParseMode.HTML),
-            )
-        )
-    await query.answer(results, cache_time=0, is_personal=True)
-
-
 async def unknown_command(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
     """An unknown command in a private chat."""
     message = update.effective_message
@@ -415,19 +187,7 @@ async def on_error(update: object, context: ContextTypes.DEFAULT_TYPE) -> None:
             await update.effective_message.reply_text("抱歉，处理时出现问题，请稍后再试。")
 
 
-def _number_arg(context: ContextTypes.DEFAULT_TYPE) -> int | None:
-    args = context.args or []
-    return _number(args[0]) if args else None
-
-
-def _number(text: str) -> int | None:
-    """A review number: ASCII digits only (no ², no −1, no 10**20)."""
-    if not re.fullmatch(r"[0-9]{1,9}", text.strip()) or int(text) == 0:
-        return None
-    return int(text)
-
-
-def _ints(data: str | None, prefix: str, count: int) -> list[int] | None:
+def callback_ints(data: str | None, prefix: str, count: int) -> list[int] | None:
     """Parse callback data "prefix:a:b"; None for anything forged or stale."""
     parts = (data or "").split(":")
     if len(parts) != count + 1 or parts[0] != prefix:

@@ -8,8 +8,8 @@ from pathlib import Path
 import pytest
 
 from bot.app import AppType, build_application
+from bot.corpus_handlers import sync_corpus
 from bot.db import make_engine, make_sessions
-from bot.handlers import sync_corpus
 from bot.shared_corpus import SharedCorpus
 from bot.storage import SqlReviewStore
 from core import Corpus, review

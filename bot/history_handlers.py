@@ -1,0 +1,150 @@
+"""Handlers for a user's own stored reviews: history, show, delete, forget, share, inline."""
+
+from __future__ import annotations
+
+import logging
+import re
+
+from telegram import (
+    InlineKeyboardButton,
+    InlineKeyboardMarkup,
+    InlineQueryResultArticle,
+    InputTextMessageContent,
+    Update,
+)
+from telegram.constants import ParseMode
+from telegram.ext import ContextTypes
+
+from bot.handlers import callback_ints, services
+from bot.render import (
+    history_message,
+    review_messages,
+    summary_message,
+)
+from bot.storage import StoredReview
+
+log = logging.getLogger(__name__)
+
+
+async def history(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+    """/history: the asker's last ten reviews."""
+    message, user = update.effective_message, update.effective_user
+    if message and user:
+        await message.reply_html(history_message(await services(context).store.recent(user.id)))
+
+
+async def show(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+    """/show N: one of the asker's own reviews again."""
+    stored = await _own_review(update, context, "show")
+    if stored is not None and update.effective_message:
+        for part in review_messages(stored.review, number=stored.number):
+            await update.effective_message.reply_html(part)
+
+
+async def delete(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+    """/delete N: delete one of the asker's own reviews."""
+    message, user = update.effective_message, update.effective_user
+    number = _number_arg(context)
+    if message is None or user is None:
+        return
+    if number is None:
+        await message.reply_text("用法：/delete 编号（编号见 /history），例如 /delete 3")
+        return
+    deleted = await services(context).store.delete(user.id, number)
+    await message.reply_text(
+        f"已删除第 {number} 号审阅记录。" if deleted else f"没有找到您的第 {number} 号记录。"
+    )
+
+
+async def forget(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+    """/forget: after a confirmation button, delete everything stored for the asker."""
+    message, user = update.effective_message, update.effective_user
+    if message and user:
+        buttons = [
+            InlineKeyboardButton("确认全部删除", callback_data=f"forget:{user.id}:1"),
+            InlineKeyboardButton("取消", callback_data=f"forget:{user.id}:0"),
+        ]
+        await message.reply_text(
+            "确定要删除您的全部审阅记录吗？删除后无法恢复。",
+            reply_markup=InlineKeyboardMarkup([buttons]),
+        )
+
+
+async def forget_button(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+    """The /forget confirmation: only the user who asked can confirm."""
+    query = update.callback_query
+    if query is None:
+        return
+    parsed = callback_ints(query.data, "forget", 2)
+    if parsed is None or parsed[0] != query.from_user.id:
+        await query.answer("只有发起删除的本人可以确认。", show_alert=True)
+        return
+    await query.answer()
+    if parsed[1] == 0:
+        await query.edit_message_text("已取消，记录未删除。")
+        return
+    removed = await services(context).store.forget(query.from_user.id)
+    await query.edit_message_text(f"已删除您的全部审阅记录（{removed} 条）。")
+
+
+async def share(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+    """/share N [full]: post the asker's own review N here, the draft only with "full"."""
+    stored = await _own_review(update, context, "share")
+    message, user = update.effective_message, update.effective_user
+    if stored is None or message is None or user is None:
+        return
+    full = any(a.lower() in {"full", "全文"} for a in (context.args or [])[1:])
+    for part in summary_message(stored, full=full, owner=user.full_name):
+        await message.reply_html(part)
+
+
+async def _own_review(
+    update: Update, context: ContextTypes.DEFAULT_TYPE, command: str
+) -> StoredReview | None:
+    message, user = update.effective_message, update.effective_user
+    if message is None or user is None:
+        return None
+    number = _number_arg(context)
+    if number is None:
+        await message.reply_text(f"用法：/{command} 编号（编号见 /history），例如 /{command} 3")
+        return None
+    stored = await services(context).store.get(user.id, number)
+    if stored is None:
+        await message.reply_text(f"没有找到您的第 {number} 号记录，发送 /history 查看编号。")
+    return stored
+
+
+async def inline_query(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+    """@bot N in any chat: offer the user's own review N as a result to send."""
+    query = update.inline_query
+    if query is None:
+        return
+    number = _number(query.query)
+    stored = None
+    if number is not None:
+        stored = await services(context).store.get(query.from_user.id, number)
+    results = []
+    if stored is not None:
+        summary = summary_message(stored)[0]
+        results.append(
+            InlineQueryResultArticle(
+                id=f"review-{stored.number}",
+                title=f"审阅结果 第 {stored.number} 号",
+                description=f"主要维度：{stored.top_dimension or '—'}，"
+                f"近似 {stored.duplicate_ratio * 100:.0f}%",
+                input_message_content=InputTextMessageContent(summary, parse_mode=ParseMode.HTML),
+            )
+        )
+    await query.answer(results, cache_time=0, is_personal=True)
+
+
+def _number_arg(context: ContextTypes.DEFAULT_TYPE) -> int | None:
+    args = context.args or []
+    return _number(args[0]) if args else None
+
+
+def _number(text: str) -> int | None:
+    """A review number: ASCII digits only (no ², no −1, no 10**20)."""
+    if not re.fullmatch(r"[0-9]{1,9}", text.strip()) or int(text) == 0:
+        return None
+    return int(text)
