@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import re
 from bisect import bisect_left, bisect_right
+from collections.abc import Callable
 from dataclasses import dataclass, field
 
 from core.checks.vocabulary import Vocabulary, vocabulary
@@ -57,6 +58,7 @@ class CheckContext:
     _starts: tuple[int, ...] = field(default=(), init=False)
     _block_of: tuple[int, ...] = field(default=(), init=False)
     match_ends: tuple[int, ...] = field(default=(), init=False)
+    _answers: list[list[set[str]]] = field(default_factory=list, init=False)
 
     def __post_init__(self) -> None:
         if not self.sections:
@@ -73,6 +75,12 @@ class CheckContext:
         if self.is_whole_draft:
             return tuple(b.section for b in self.doc.blocks)
         return tuple(_guess_section(self.text[b.body.start : b.body.end]) for b in self.doc.blocks)
+
+    def cached_answers(self, compute: Callable[[], list[set[str]]]) -> list[set[str]]:
+        """The measure blocks' answered dimensions, scored once for all checks and the verdict."""
+        if not self._answers:
+            self._answers.append(compute())
+        return self._answers[0]
 
     @property
     def scheme(self) -> Scheme:

@@ -101,6 +101,10 @@ def vague_measure(ctx: CheckContext) -> list[Finding]:
 def measure_answers(ctx: CheckContext) -> list[set[str]]:
     """For each measure block, the dimensions it answers: its top dimension and any it scores
     strongly on, heading included (in this genre a measure's heading names its target)."""
+    return ctx.cached_answers(lambda: _score_measures(ctx))
+
+
+def _score_measures(ctx: CheckContext) -> list[set[str]]:
     answers = []
     for i, block in enumerate(ctx.doc.blocks):
         if ctx.sections[i] == "measure":

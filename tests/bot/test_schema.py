@@ -56,28 +56,19 @@ async def test_a_database_from_before_migrations_is_refused_then_upgraded(
     await engine.dispose()
 
 
+def _db(command: str, env: dict[str, str]) -> subprocess.CompletedProcess[str]:
+    argv = [sys.executable, "-m", "bot.cli", "db", command]
+    return subprocess.run(
+        argv, env=env, cwd=ROOT, capture_output=True, text=True, timeout=60, check=False
+    )
+
+
 def test_db_upgrade_command(tmp_path: Path) -> None:
     env = {**os.environ, "DATABASE_URL": f"sqlite+aiosqlite:///{tmp_path / 'h.db'}"}
-    done = subprocess.run(
-        [sys.executable, "-m", "bot.cli", "db", "upgrade"],
-        env=env,
-        cwd=ROOT,
-        capture_output=True,
-        text=True,
-        timeout=60,
-        check=False,
-    )
+    done = _db("upgrade", env)
     assert done.returncode == 0, done.stderr
     assert "最新版本" in done.stdout
-    bad = subprocess.run(
-        [sys.executable, "-m", "bot.cli", "db", "downgrade"],
-        env=env,
-        cwd=ROOT,
-        capture_output=True,
-        text=True,
-        timeout=60,
-        check=False,
-    )
+    bad = _db("downgrade", env)
     assert bad.returncode == 2 and "用法" in bad.stderr
 
 
