@@ -12,10 +12,11 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 from pathlib import Path
 
+from core.shipped import default_corpus_dir
+
 _TOKEN = re.compile(r"^[0-9]{3,15}:[A-Za-z0-9_-]{30,64}$")
 _DRIVERS = ("sqlite+aiosqlite://", "postgresql+asyncpg://")
 _LEVELS = ("DEBUG", "INFO", "WARNING", "ERROR", "CRITICAL")
-_SOURCE_ROOT = Path(__file__).resolve().parent.parent
 
 
 class ConfigError(Exception):
@@ -67,7 +68,7 @@ def load_config(env: Mapping[str, str]) -> Config:
     )
     if not database_url.startswith(_DRIVERS):
         problems.append("DATABASE_URL 须以 sqlite+aiosqlite:// 或 postgresql+asyncpg:// 开头")
-    corpus_dir = Path(env.get("CORPUS_DIR", "") or _default_corpus())
+    corpus_dir = default_corpus_dir(env)
     if not corpus_dir.is_dir():
         problems.append(f"CORPUS_DIR 不是目录：{corpus_dir}")
     admin_ids = _ids(env.get("ADMIN_IDS", ""), problems)
@@ -124,11 +125,6 @@ def load_database_url(env: Mapping[str, str]) -> str:
     if not url.startswith(_DRIVERS):
         raise ConfigError(["DATABASE_URL 须以 sqlite+aiosqlite:// 或 postgresql+asyncpg:// 开头"])
     return url
-
-
-def _default_corpus() -> Path:
-    local = Path("seeds")
-    return local if local.is_dir() else _SOURCE_ROOT / "seeds"
 
 
 def _ids(raw: str, problems: list[str]) -> frozenset[int]:

@@ -19,6 +19,7 @@ from core.corpus import Corpus, CorpusError
 from core.reading import DraftInputError, decode_text, read_draft
 from core.review import review
 from core.schemes import UnknownDimensionError
+from core.shipped import default_corpus_dir
 from core.terminal import Style, render_examples, render_review, render_stats
 from core.text import is_blank
 from core.tokens import Tokenizer
@@ -64,6 +65,10 @@ def _parser(extra: Mapping[str, ExtraCommand]) -> argparse.ArgumentParser:
     build = corpus_sub.add_parser("build", help="建立或更新语料索引（只处理有变化的部分）")
     build.add_argument("--rebuild", action="store_true", help="全部重建")
     _common(build)
+    sync = corpus_sub.add_parser(
+        "sync-shipped", help="把随程序附带的语料同步到语料目录的 shipped/ 子目录（部署升级用）"
+    )
+    _common(sync)
     return parser
 
 
@@ -107,7 +112,7 @@ def _run(args: argparse.Namespace, out: TextIO) -> int:
         else:
             out.write(render_review(result, style))
         return 0
-    if args.command == "corpus" and args.corpus_command in {"add", "build"}:
+    if args.command == "corpus" and args.corpus_command in {"add", "build", "sync-shipped"}:
         return _manage(args, out, style)
     corpus = _corpus(args.corpus)
     if args.command == "examples":
@@ -126,6 +131,8 @@ def _manage(args: argparse.Namespace, out: TextIO, style: Style) -> int:
         return corpus_commands.add(
             folder, args.files, tokenizer, out=out, err=sys.stderr, style=style
         )
+    if args.corpus_command == "sync-shipped":
+        return corpus_commands.sync(folder, tokenizer, out=out, err=sys.stderr, style=style)
     return corpus_commands.build(
         folder, tokenizer, rebuild=args.rebuild, out=out, err=sys.stderr, style=style
     )
@@ -149,15 +156,8 @@ def _read_input(path: str) -> str:
 
 
 def _corpus_dir(given: Path | None) -> Path:
-    """--corpus, else $CORPUS_DIR, else ./seeds, else the seeds shipped beside the package."""
-    if given is not None:
-        return given
-    if env := os.environ.get("CORPUS_DIR"):
-        return Path(env)
-    local = Path("seeds")
-    if local.is_dir():
-        return local
-    return Path(__file__).resolve().parent.parent / "seeds"
+    """--corpus, else $CORPUS_DIR, else ./seeds, else the corpus shipped with the package."""
+    return given if given is not None else default_corpus_dir(os.environ)
 
 
 def _corpus(given: Path | None) -> Corpus:

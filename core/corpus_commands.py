@@ -10,6 +10,7 @@ from core.corpus import Corpus, CorpusError
 from core.persistence import LoadReport, load_corpus
 from core.progress import ProgressBar
 from core.reading import read_draft
+from core.shipped import sync_shipped
 from core.terminal import Style, render_stats
 from core.text import is_blank
 from core.tokens import Tokenizer
@@ -63,6 +64,19 @@ def add(
             raise CorpusError(f"文件内容为空，未加入：{file}")
     added = [_store(folder, file, text) for file, text in prepared]
     out.write("已加入：" + "、".join(p.name for p in added) + "\n")
+    return build(folder, tokenizer, rebuild=False, out=out, err=err, style=style)
+
+
+def sync(folder: Path, tokenizer: Tokenizer, *, out: TextIO, err: TextIO, style: Style) -> int:
+    """Bring the shipped documents into `folder/shipped/` (an upgrade's new ones included),
+    leave the operator's own documents alone, then bring the index up to date."""
+    if not folder.is_dir():
+        raise CorpusError(f"语料目录不存在：{folder}")
+    report = sync_shipped(folder)
+    out.write(
+        f"随程序附带的语料：新增 {len(report.added)} 篇，更新 {len(report.updated)} 篇，"
+        f"移除 {len(report.removed)} 篇，未变 {report.unchanged} 篇\n"
+    )
     return build(folder, tokenizer, rebuild=False, out=out, err=err, style=style)
 
 

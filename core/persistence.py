@@ -1,11 +1,13 @@
 """The built corpus, kept next to the corpus in `.index/` so start-up only maps it from disk.
 
 `.index/manifest.json` lists the segments and, for each, the files (size and modification time)
-it was built from. On load:
+it was built from; it also records what else shaped the keys and counts (core/fingerprint.py:
+formulas, stopwords, scheme headings, key version, jieba and its dictionary). On load:
 - nothing changed → the segments are memory-mapped (no parsing, no indexing);
 - files were added → one new segment is built for them alone;
-- a file changed or disappeared, the manifest or a segment is unreadable, or there are too many
-  segments → everything is rebuilt.
+- a file changed or disappeared, any of those inputs changed (or was never recorded), the
+  manifest or a segment is unreadable, or there are too many segments → everything is rebuilt,
+  and the report names what changed.
 A new manifest is written last and atomically, so a half-written build is never used.
 """
 
@@ -30,10 +32,12 @@ from core.corpus import (
     corpus_files,
     read_corpus_file,
 )
+from core.fingerprint import changed, fingerprint
 from core.matching import Segment
 from core.models import Passage
 from core.schemes import Scheme, load_scheme
 from core.scoring import WordCounts
+from core.shipped import is_installed_copy
 from core.tokens import Tokenizer
 
 INDEX_FOLDER = ".index"
@@ -73,7 +77,8 @@ def load_corpus(
         part = _build(folder, sorted(files), 0, scheme, tokenizer, on_progress)
         _tell(report, LoadReport("built in memory", len(files)))
         return assemble([part], scheme=scheme, tokenizer=tokenizer)
-    manifest, why = _read_manifest(store, scheme) if not rebuild else (None, "--rebuild")
+    built_from = fingerprint(scheme, tokenizer)  # once per load: it hashes jieba's dictionary
+    manifest, why = (None, "--rebuild") if rebuild else _read_manifest(store, scheme, built_from)
     known = (
         {}
         if manifest is None
@@ -97,7 +102,9 @@ def load_corpus(
     except (OSError, ValueError, KeyError) as exc:
         manifest, parts, why = None, [], f"索引损坏（{type(exc).__name__}）"
     if manifest is None:
-        return _rebuild(folder, store, files, scheme, tokenizer, on_progress, report, why)
+        return _rebuild(
+            folder, store, files, built_from, scheme, tokenizer, on_progress, report, why
+        )
     new = sorted(set(files) - set(known))
     if new:
         first_doc = sum(len(p.names) for p in parts)
@@ -114,6 +121,7 @@ def _rebuild(
     folder: Path,
     store: Path,
     files: dict[str, Stamp],
+    built_from: dict[str, str],
     scheme: Scheme,
     tokenizer: Tokenizer,
     on_progress: Progress | None,
@@ -121,7 +129,12 @@ def _rebuild(
     why: str,
 ) -> Corpus:
     part = _build(folder, sorted(files), 0, scheme, tokenizer, on_progress)
-    manifest: dict[str, Any] = {"format": FORMAT, "scheme": scheme.name, "segments": []}
+    manifest: dict[str, Any] = {
+        "format": FORMAT,
+        "scheme": scheme.name,
+        "built_from": built_from,  # what shaped the keys and counts (core/fingerprint.py)
+        "segments": [],
+    }
     for old in store.glob("seg-*") if store.is_dir() else ():
         shutil.rmtree(old, ignore_errors=True)
     _save_part(store, manifest, part, files)
@@ -183,7 +196,9 @@ def _load_part(folder: Path, scheme: Scheme) -> CorpusPart:
     )
 
 
-def _read_manifest(store: Path, scheme: Scheme) -> tuple[dict[str, Any] | None, str]:
+def _read_manifest(
+    store: Path, scheme: Scheme, built_from: dict[str, str]
+) -> tuple[dict[str, Any] | None, str]:
     try:
         manifest = json.loads((store / "manifest.json").read_text(encoding="utf-8"))
     except FileNotFoundError:
@@ -196,6 +211,11 @@ def _read_manifest(store: Path, scheme: Scheme) -> tuple[dict[str, Any] | None, 
         or manifest.get("scheme") != scheme.name
     ):
         return None, "索引格式或维度方案已变化"
+    recorded = manifest.get("built_from")
+    if not isinstance(recorded, dict):
+        return None, "旧索引未记录构建依据"
+    if different := changed(recorded, built_from):
+        return None, f"索引构建依据已变化：{'、'.join(different)}"
     return manifest, ""
 
 
@@ -205,7 +225,9 @@ def _stamp(file: Path) -> Stamp:
 
 
 def _can_write(folder: Path) -> bool:
-    return os.access(folder, os.W_OK)
+    # The corpus installed inside the package is never written to: an index left in
+    # site-packages would outlive an uninstall and serve every user of that interpreter.
+    return os.access(folder, os.W_OK) and not is_installed_copy(folder)
 
 
 def _writable(folder: Path) -> Path | None:

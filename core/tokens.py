@@ -43,6 +43,25 @@ class Tokenizer:
                 self._jieba.initialize()
             self._ready = True
 
+    def warm_up(self) -> None:
+        """Load the dictionary now, so the first text segmented does not wait for it (a bot
+        calls this at start-up, before its first update)."""
+        self._ensure_ready()
+
+    @property
+    def ready(self) -> bool:
+        """Whether the dictionary is loaded."""
+        return self._ready
+
+    def dictionaries(self) -> tuple[tuple[str, bytes], ...]:
+        """(file name, contents) of every dictionary this tokenizer segments with.
+
+        A saved index stores word counts, and another dictionary splits words differently, so
+        the index records these (core/fingerprint.py). A user dictionary would be listed here too.
+        """
+        with self._jieba.get_dict_file() as main:
+            return ((Path(str(getattr(main, "name", "dict.txt"))).name, main.read()),)
+
     def tokens(self, text: str) -> list[str]:
         """Every token in order, single characters and punctuation included."""
         self._ensure_ready()

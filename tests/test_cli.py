@@ -75,8 +75,8 @@ def test_default_corpus_is_the_shipped_seeds(
 ) -> None:
     from core.cli import _corpus_dir
 
-    monkeypatch.chdir(tmp_path)  # no ./seeds here: falls back to the seeds beside the package
-    assert _corpus_dir(None) == ROOT / "seeds"
+    monkeypatch.chdir(tmp_path)  # no ./seeds here: falls back to the corpus in the package
+    assert _corpus_dir(None).resolve() == (ROOT / "seeds").resolve()
     (tmp_path / "seeds").mkdir()
     assert _corpus_dir(None) == Path("seeds")
     monkeypatch.setenv("CORPUS_DIR", "/elsewhere")

@@ -3,12 +3,22 @@ something changed or broke."""
 
 from __future__ import annotations
 
+import dataclasses
+import hashlib
+import json
+import shutil
+from collections.abc import Iterator
 from pathlib import Path
+from types import SimpleNamespace
 
+import jieba
 import pytest
 
-from core import Tokenizer, review
+import core.text
+from core import Tokenizer, load_scheme, review
+from core.fingerprint import DATA_FILES, changed
 from core.persistence import INDEX_FOLDER, LoadReport, load_corpus
+from tests.conftest import ROOT
 
 NEW_DOCUMENT = "一、存在的问题\n（一）廉洁自律方面。一是我对分管的城南片区旧改项目招投标监督不到位，三个标段的评标记录缺少签字。"
 PROBE = "对分管的城南片区旧改项目招投标监督不到位，三个标段的评标记录缺少签字。"
@@ -115,3 +125,121 @@ def test_too_many_segments_are_merged(seeds_copy: Path, tokenizer: Tokenizer) ->
         corpus, report = _load(seeds_copy, tokenizer)
     assert report.action == "rebuilt" and len(corpus.index.segments) == 1
     assert corpus.stats().documents == 5 + MAX_SEGMENTS
+
+
+# A set phrase longer than any shipped one sorts first, so every formula's key character shifts.
+NEW_FORMULA = "这是一条新增的很长很长的固定提法用来在排序中排在所有提法最前面"
+VERBATIM = "运用习近平新时代中国特色社会主义思想指导工作、推动实践上，与实际结合不够紧密。"
+
+
+def _digests(folder: Path) -> dict[str, str]:
+    return {f.name: hashlib.blake2b(f.read_bytes()).hexdigest() for f in sorted(folder.iterdir())}
+
+
+@pytest.fixture
+def data_copy(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Iterator[Path]:
+    """A writable copy of core/data that the fingerprint reads instead; core/data stays as is."""
+    shipped = ROOT / "core" / "data"
+    before = _digests(shipped)
+    target = tmp_path / "package" / "data"
+    shutil.copytree(shipped, target)
+    monkeypatch.setattr("core.fingerprint.DATA_DIR", target)
+    yield target
+    assert _digests(shipped) == before
+
+
+def test_the_manifest_records_what_built_the_index(
+    seeds_copy: Path, tokenizer: Tokenizer, data_copy: Path
+) -> None:
+    _load(seeds_copy, tokenizer)
+    manifest = json.loads((seeds_copy / INDEX_FOLDER / "manifest.json").read_text("utf-8"))
+    assert set(DATA_FILES) | {"jieba 版本", "jieba 词典 dict.txt"} <= set(manifest["built_from"])
+    for name in DATA_FILES:  # the same bytes again (a new mtime) are the same input
+        (data_copy / name).write_bytes((data_copy / name).read_bytes())
+    _, report = _load(seeds_copy, tokenizer)
+    assert report.action == "loaded"
+
+
+@pytest.mark.parametrize("name", DATA_FILES)
+def test_a_changed_data_file_rebuilds_and_names_it(
+    seeds_copy: Path, tokenizer: Tokenizer, data_copy: Path, name: str
+) -> None:
+    _load(seeds_copy, tokenizer)
+    with (data_copy / name).open("a", encoding="utf-8") as out:
+        out.write("\n新增一行\n")
+    _, report = _load(seeds_copy, tokenizer)
+    assert (report.action, report.reason) == ("rebuilt", f"索引构建依据已变化：{name}")
+    _, report = _load(seeds_copy, tokenizer)
+    assert report.action == "loaded"
+
+
+def test_another_jieba_version_rebuilds(
+    seeds_copy: Path, tokenizer: Tokenizer, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    _load(seeds_copy, tokenizer)
+    monkeypatch.setattr(jieba, "__version__", "9.9.9")
+    _, report = _load(seeds_copy, tokenizer)
+    assert (report.action, report.reason) == ("rebuilt", "索引构建依据已变化：jieba 版本")
+
+
+def test_scheme_headings_rebuild_but_its_lexicon_does_not(
+    seeds_copy: Path, tokenizer: Tokenizer
+) -> None:
+    scheme = load_scheme()
+    _load(seeds_copy, tokenizer, scheme=scheme)
+    first, *rest = scheme.dimensions
+    reweighed = dataclasses.replace(first, lexicon=(("新增词语", 9.0),))
+    _, report = _load(
+        seeds_copy, tokenizer, scheme=dataclasses.replace(scheme, dimensions=(reweighed, *rest))
+    )
+    assert report.action == "loaded"  # the lexicon is applied at load time, never stored
+    renamed = dataclasses.replace(first, aliases=(*first.aliases, "新增别名"))
+    _, report = _load(
+        seeds_copy, tokenizer, scheme=dataclasses.replace(scheme, dimensions=(renamed, *rest))
+    )
+    assert (report.action, report.reason) == ("rebuilt", "索引构建依据已变化：维度方案 2023")
+
+
+def test_an_index_without_a_fingerprint_rebuilds(seeds_copy: Path, tokenizer: Tokenizer) -> None:
+    _load(seeds_copy, tokenizer)
+    path = seeds_copy / INDEX_FOLDER / "manifest.json"
+    manifest = json.loads(path.read_text("utf-8"))
+    del manifest["built_from"]  # as written before the fingerprint existed
+    path.write_text(json.dumps(manifest, ensure_ascii=False), encoding="utf-8")
+    _, report = _load(seeds_copy, tokenizer)
+    assert (report.action, report.reason) == ("rebuilt", "旧索引未记录构建依据")
+    _, report = _load(seeds_copy, tokenizer)
+    assert report.action == "loaded"
+
+
+def test_a_verbatim_copy_scores_100_after_a_formula_is_added(
+    seeds_copy: Path, tokenizer: Tokenizer, data_copy: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    _load(seeds_copy, tokenizer)
+    formulas = data_copy / "formulas.txt"
+    formulas.write_text(formulas.read_text("utf-8") + NEW_FORMULA + "\n", encoding="utf-8")
+    # The engine reads formulas.txt once, at import: load its tables from the copy, as a restart
+    # would. Before the fingerprint, the saved index stayed "loaded" and this copy scored 95.5.
+    monkeypatch.setattr(core.text, "resources", SimpleNamespace(files=lambda _: data_copy.parent))
+    pattern, codes = core.text._load_formulas()
+    monkeypatch.setattr(core.text, "_FORMULA", pattern)
+    monkeypatch.setattr(core.text, "_FORMULA_CODES", codes)
+    corpus, report = _load(seeds_copy, tokenizer)
+    assert report.reason == "索引构建依据已变化：formulas.txt"
+    [match] = review(VERBATIM, corpus).matches
+    assert (match.score, match.source) == (100.0, "000_4429b7620e03c467.txt")
+
+
+@pytest.mark.parametrize(
+    ("recorded", "current", "expected"),
+    [
+        ({"a": "1"}, {"a": "1"}, []),
+        ({"a": "1"}, {"a": "2"}, ["a"]),
+        ({"a": "1"}, {"a": "1", "new": "x"}, ["new"]),
+        ({"a": "1", "gone": "x"}, {"a": "1"}, ["gone"]),
+    ],
+)
+def test_changed_names_every_differing_input(
+    recorded: dict[str, str], current: dict[str, str], expected: list[str]
+) -> None:
+    assert changed(recorded, current) == expected
