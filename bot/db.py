@@ -4,11 +4,22 @@ from __future__ import annotations
 
 from datetime import datetime
 from pathlib import Path
+from typing import Any
 
-from sqlalchemy import BigInteger, DateTime, Float, Integer, String, Text, UniqueConstraint
+from sqlalchemy import (
+    BigInteger,
+    DateTime,
+    Float,
+    Integer,
+    String,
+    Text,
+    UniqueConstraint,
+    event,
+)
 from sqlalchemy.ext.asyncio import AsyncAttrs, AsyncEngine, async_sessionmaker, create_async_engine
 from sqlalchemy.ext.asyncio import AsyncSession as AsyncSession
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
+from sqlalchemy.pool import AsyncAdaptedQueuePool
 
 
 class Base(AsyncAttrs, DeclarativeBase):
@@ -53,12 +64,44 @@ class CorpusDocument(Base):
     added_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
 
 
+# SQLite allows one writer at a time. With a pool of connections, concurrent saves raced for the
+# file lock and lost (`database is locked` once a waiter outlived the busy timeout while the event
+# loop was busy with reviews). One connection per process makes saves queue in the pool instead,
+# in memory, where waiting costs nothing; the busy timeout is left for other processes (a backup,
+# `draft-review db upgrade`). PostgreSQL keeps its ordinary pool.
+SQLITE_WAIT_FOR_CONNECTION_SECONDS = 120.0
+SQLITE_BUSY_TIMEOUT_SECONDS = 30.0
+
+
 def make_engine(url: str) -> AsyncEngine:
     """An async engine; the SQLite file's folder is created when needed."""
-    if url.startswith("sqlite+aiosqlite:///") and ":memory:" not in url:
-        Path(url.removeprefix("sqlite+aiosqlite:///")).parent.mkdir(parents=True, exist_ok=True)
     # hide_parameters: a database error must never carry a draft into the logs.
-    return create_async_engine(url, pool_pre_ping=True, hide_parameters=True)
+    if not url.startswith("sqlite+aiosqlite:///") or ":memory:" in url:
+        return create_async_engine(url, pool_pre_ping=True, hide_parameters=True)
+    Path(url.removeprefix("sqlite+aiosqlite:///")).parent.mkdir(parents=True, exist_ok=True)
+    engine = create_async_engine(
+        url,
+        poolclass=AsyncAdaptedQueuePool,
+        pool_size=1,
+        max_overflow=0,
+        pool_timeout=SQLITE_WAIT_FOR_CONNECTION_SECONDS,
+        connect_args={"timeout": SQLITE_BUSY_TIMEOUT_SECONDS},
+        hide_parameters=True,
+    )
+    event.listen(engine.sync_engine, "connect", _sqlite_pragmas)
+    return engine
+
+
+def _sqlite_pragmas(connection: Any, _record: Any) -> None:
+    """WAL so readers (a backup, `sqlite3`) never block the writer; synchronous=FULL because a
+    reply that says "saved" must survive a power cut; secure_delete so a deleted draft is
+    overwritten in the file rather than left in free pages."""
+    cursor = connection.cursor()
+    try:
+        for pragma in ("journal_mode=WAL", "synchronous=FULL", "secure_delete=ON"):
+            cursor.execute(f"PRAGMA {pragma}")
+    finally:
+        cursor.close()
 
 
 def make_sessions(engine: AsyncEngine) -> async_sessionmaker[AsyncSession]:

@@ -82,7 +82,7 @@ async def test_retention_deletes_old_drafts_from_the_database(
 ) -> None:
     from datetime import UTC, datetime, timedelta
 
-    from bot.app import purge_expired
+    from bot.jobs import purge_expired
 
     old = await store.add(user_id=11, chat_id=11, draft="一年前的草稿", review=REVIEW)
     await store.add(user_id=11, chat_id=11, draft="今天的草稿", review=REVIEW)
@@ -101,3 +101,34 @@ async def test_retention_deletes_old_drafts_from_the_database(
         )
     await engine.dispose()
     assert drafts == ["今天的草稿"]
+
+
+async def test_sqlite_saves_queue_for_the_one_writer_instead_of_failing(
+    tmp_path, monkeypatch
+) -> None:
+    """Hundreds of saves at once on SQLite: none may meet a locked database. With a busy timeout
+    of one millisecond any two connections contending for the file lock would fail, so this
+    passes only because saves queue for the single connection (verified: a pooled engine loses
+    saves here)."""
+    import bot.db
+
+    monkeypatch.setattr(bot.db, "SQLITE_BUSY_TIMEOUT_SECONDS", 0.001)
+    engine = make_engine(f"sqlite+aiosqlite:///{tmp_path / 'busy.db'}")
+    await create_schema(engine)
+    store = SqlReviewStore(make_sessions(engine))
+    saved = await asyncio.gather(
+        *[
+            store.add(user_id=user, chat_id=user, draft=f"{user}-{i}", review=REVIEW)
+            for i in range(8)
+            for user in range(1, 51)
+        ]
+    )
+    assert len(saved) == 400
+    for user in range(1, 51):
+        numbers = sorted(s.number for s in saved if s.user_id == user)
+        assert numbers == list(range(1, 9))
+    async with engine.connect() as connection:
+        mode = await connection.scalar(text("pragma journal_mode"))
+        secure = await connection.scalar(text("pragma secure_delete"))
+    await engine.dispose()
+    assert (mode, secure) == ("wal", 1)
