@@ -7,10 +7,9 @@ import logging
 import os
 import sys
 from collections.abc import Awaitable, Callable
-from datetime import UTC, datetime, timedelta
 from typing import Any
 
-from telegram import BotCommand, Update
+from telegram import Update
 from telegram.ext import (
     Application,
     CallbackQueryHandler,
@@ -21,33 +20,21 @@ from telegram.ext import (
 )
 from telegram.request import BaseRequest
 
-from bot import corpus_handlers, handlers, history_handlers
+from bot import corpus_handlers, handlers, history_handlers, jobs, menus
 from bot.config import Config, ConfigError, load_config
+from bot.context import CONTEXT_TYPES, BotContext, BotData, Services
 from bot.db import make_engine, make_sessions
-from bot.handlers import Services
+from bot.encryption import DraftCipher
 from bot.limits import RateLimiter
 from bot.schema import SchemaOutOfDate, ensure_current
 from bot.shared_corpus import SharedCorpus
 from bot.storage import ReviewStore, SqlReviewStore
-from bot.telegram_request import RetryingRequest
+from bot.telegram_request import RetryingRequest, flood_limiter
 from core import Corpus, Tokenizer, load_corpus
 from core.persistence import LoadReport
 
 log = logging.getLogger(__name__)
-
-COMMANDS = [
-    BotCommand("start", "开始使用与示例"),
-    BotCommand("help", "使用说明"),
-    BotCommand("dimension", "查看某一方面的语料示例，如 /dimension 廉洁自律"),
-    BotCommand("dimensions", "六个方面及说明"),
-    BotCommand("history", "最近十次审阅记录"),
-    BotCommand("show", "重新查看一次审阅，如 /show 3"),
-    BotCommand("delete", "删除一次审阅，如 /delete 3"),
-    BotCommand("forget", "删除我的全部记录"),
-    BotCommand("review", "（群聊）回复一条消息以审阅它"),
-    BotCommand("share", "把我的一次审阅分享到当前聊天，如 /share 3"),
-]
-AppType = Application[Any, Any, Any, Any, Any, Any]
+AppType = Application[Any, BotContext, Any, Any, BotData, Any]
 
 
 def build_application(
@@ -61,37 +48,43 @@ def build_application(
     on_stop: Callable[[], Awaitable[None]] | None = None,
 ) -> AppType:
     """The Application with every handler registered; `request` replaces the network layer."""
-    builder = Application.builder().token(config.token).concurrent_updates(True)
+    builder = (
+        Application.builder()
+        .token(config.token)
+        .context_types(CONTEXT_TYPES)
+        .rate_limiter(flood_limiter())
+        .concurrent_updates(True)
+    )
     if config.api_base_url:
         builder = builder.base_url(config.api_base_url)
     if config.file_base_url:
         builder = builder.base_file_url(config.file_base_url)
     if request is not None:
         builder = builder.request(request).get_updates_request(request)
-    else:  # the real network: retry what Telegram asks us to (see bot/telegram_request.py)
+    else:  # the real network: retry what is safe to retry (see bot/telegram_request.py)
         builder = builder.request(RetryingRequest(connection_pool_size=256)).get_updates_request(
             RetryingRequest(read_timeout=30.0)
         )
 
-    syncing: list[asyncio.Task[None]] = []
-
     async def post_init(app: AppType) -> None:
+        """Before the first update (run_polling and bot/webhook.py call it)."""
         if on_start is not None:
             await on_start()
-        await app.bot.set_my_commands(COMMANDS)
+        # Loading jieba's dictionary takes most of a second: not while the first user waits.
+        await asyncio.to_thread(corpus.model.tokenizer.warm_up)
         if shared is not None:
-            await corpus_handlers.sync_corpus(app)
-            syncing.append(asyncio.create_task(_keep_syncing(app, config.corpus_sync_seconds)))
-        syncing.append(asyncio.create_task(_keep_purging(store, config.retention_days)))
+            await corpus_handlers.sync_corpus(app.bot_data)
+        if app.job_queue is None:  # the job-queue extra is a dependency; this is a broken install
+            raise RuntimeError("python-telegram-bot[job-queue] is not installed")
+        jobs.schedule(app.job_queue, sync_seconds=config.corpus_sync_seconds if shared else None)
+        await menus.publish(app.bot)
 
     async def post_shutdown(app: AppType) -> None:
-        for task in syncing:
-            task.cancel()
         if on_stop is not None:
             await on_stop()
 
     app = builder.post_init(post_init).post_shutdown(post_shutdown).build()
-    app.bot_data["services"] = Services(
+    app.bot_data.services = Services(
         corpus=corpus,
         store=store,
         config=config,
@@ -100,33 +93,6 @@ def build_application(
     )
     register(app)
     return app
-
-
-async def _keep_syncing(app: AppType, seconds: int) -> None:
-    """Pick up corpus documents other replicas added (a timer, not test synchronisation)."""
-    while True:
-        await asyncio.sleep(seconds)
-        try:
-            await corpus_handlers.sync_corpus(app)
-        except Exception:  # a database hiccup must not end the loop
-            log.exception("corpus sync failed")
-
-
-async def purge_expired(store: ReviewStore, days: int) -> int:
-    """Delete drafts older than the retention period."""
-    removed = await store.purge(datetime.now(UTC) - timedelta(days=days))
-    if removed:
-        log.info("retention: %d reviews older than %d days deleted", removed, days)
-    return removed
-
-
-async def _keep_purging(store: ReviewStore, days: int) -> None:
-    while True:
-        try:
-            await purge_expired(store, days)
-        except Exception:  # the database may be away for a while; try again next hour
-            log.exception("retention purge failed")
-        await asyncio.sleep(3600)
 
 
 def register(app: AppType) -> None:
@@ -201,8 +167,18 @@ def configure_logging(level: int, token: str) -> None:
     logging.basicConfig(level=max(level, logging.INFO), handlers=[handler], force=True)
     for ours in ("bot", "core"):
         logging.getLogger(ours).setLevel(level)
-    for noisy in ("httpx", "httpcore"):
+    # apscheduler logs every run of every job at INFO: twice a minute for the corpus sync.
+    for noisy in ("httpx", "httpcore", "apscheduler"):
         logging.getLogger(noisy).setLevel(logging.WARNING)
+
+
+def _cipher(config: Config) -> DraftCipher | None:
+    if config.history_key is not None:
+        return DraftCipher(config.history_key)
+    if config.database_url.startswith("postgresql"):
+        # Deleted rows linger in PostgreSQL's files until reused; sealed, they are unreadable.
+        log.warning("HISTORY_KEY is not set: drafts are stored unencrypted (see README, 隐私)")
+    return None
 
 
 def run_bot(argv: list[str]) -> int:
@@ -231,11 +207,13 @@ def run_bot(argv: list[str]) -> int:
     app = build_application(
         config,
         corpus,
-        SqlReviewStore(sessions),
+        SqlReviewStore(sessions, cipher=_cipher(config)),
         shared=SharedCorpus(sessions),
         on_stop=engine.dispose,
     )
     log.info("bot starting (%s): %d corpus documents", config.bot_mode, corpus.stats().documents)
+    # Both modes run post_init before the first update: the dictionary is loaded, the corpus
+    # synced, the jobs scheduled and the menus published by then.
     if config.bot_mode == "webhook":
         from bot.webhook import serve
 

@@ -5,7 +5,6 @@ from __future__ import annotations
 import logging
 from dataclasses import replace
 from pathlib import PurePosixPath
-from typing import Any
 
 from telegram import (
     InlineKeyboardButton,
@@ -13,9 +12,9 @@ from telegram import (
     Message,
     Update,
 )
-from telegram.ext import ContextTypes
 
-from bot.handlers import ACCEPTED_FILES, callback_ints, services
+from bot.context import BotContext, BotData
+from bot.handlers import ACCEPTED_FILES, callback_ints
 from bot.render import (
     dimensions_message,
     examples_messages,
@@ -29,12 +28,12 @@ EXAMPLES_PAGE = 3
 log = logging.getLogger(__name__)
 
 
-async def dimension(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+async def dimension(update: Update, context: BotContext) -> None:
     """/dimension [名称]: corpus examples for a dimension, or six buttons to choose one."""
     message = update.effective_message
     if message is None:
         return
-    scheme = services(context).corpus.scheme
+    scheme = context.services.corpus.scheme
     name = " ".join(context.args or []).strip()
     if not name:
         buttons = [
@@ -53,10 +52,8 @@ async def dimension(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
     await _send_examples(message, context, index, 0)
 
 
-async def _send_examples(
-    message: Message, context: ContextTypes.DEFAULT_TYPE, index: int, start: int
-) -> None:
-    corpus = services(context).corpus
+async def _send_examples(message: Message, context: BotContext, index: int, start: int) -> None:
+    corpus = context.services.corpus
     name = corpus.scheme.names[index]
     everything = corpus.examples(name, n=start + EXAMPLES_PAGE + 1)
     page = everything[start : start + EXAMPLES_PAGE]
@@ -72,13 +69,13 @@ async def _send_examples(
         await message.reply_html(part, reply_markup=markup)
 
 
-async def dimension_button(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+async def dimension_button(update: Update, context: BotContext) -> None:
     """A dimension or "more" button: send the next page of examples."""
     query = update.callback_query
     if query is None:
         return
     parsed = callback_ints(query.data, "dim", 2)
-    names = services(context).corpus.scheme.names
+    names = context.services.corpus.scheme.names
     if parsed is None or not 0 <= parsed[0] < len(names) or not 0 <= parsed[1] <= 1000:
         await query.answer("该按钮已失效，请重新发送 /dimension。")
         return
@@ -87,18 +84,18 @@ async def dimension_button(update: Update, context: ContextTypes.DEFAULT_TYPE) -
         await _send_examples(query.message, context, parsed[0], parsed[1])
 
 
-async def dimensions(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+async def dimensions(update: Update, context: BotContext) -> None:
     """/dimensions: the six with a one-line description each."""
     if update.effective_message:
         await update.effective_message.reply_html(
-            dimensions_message(services(context).corpus.scheme)
+            dimensions_message(context.services.corpus.scheme)
         )
 
 
-async def add_corpus(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+async def add_corpus(update: Update, context: BotContext) -> None:
     """An administrator's document captioned /addcorpus joins the corpus of every replica."""
     message, user = update.effective_message, update.effective_user
-    found = services(context)
+    found = context.services
     if message is None or user is None or message.document is None:
         return
     if user.id not in found.config.admin_ids or found.shared is None:
@@ -119,16 +116,17 @@ async def add_corpus(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None
         await message.reply_text("文件内容为空，未加入语料库。")
         return
     stored = await found.shared.add(f"{name.stem}.txt", text, user.id)
-    await sync_corpus(context.application)
+    await sync_corpus(context.bot_data)
     seconds = found.config.corpus_sync_seconds
     await message.reply_text(f"已加入语料库：{stored}。其他实例将在 {seconds} 秒内载入。")
 
 
-async def sync_corpus(application: Any) -> None:
+async def sync_corpus(data: BotData) -> None:
     """Load the shared documents this replica has not seen yet, and use the larger corpus."""
-    found = application.bot_data["services"]
-    if found.shared is None:
-        return
-    corpus = await found.shared.sync(found.corpus)
-    if corpus is not found.corpus:
-        application.bot_data["services"] = replace(application.bot_data["services"], corpus=corpus)
+    async with data.corpus_lock:  # the timer and /addcorpus must not overwrite each other
+        found = data.services
+        if found.shared is None:
+            return
+        corpus = await found.shared.sync(found.corpus)
+        if corpus is not found.corpus:
+            data.services = replace(found, corpus=corpus)

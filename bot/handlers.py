@@ -10,7 +10,6 @@ import asyncio
 import contextlib
 import logging
 from collections.abc import AsyncIterator
-from dataclasses import dataclass, field
 from pathlib import PurePosixPath
 
 from sqlalchemy.exc import SQLAlchemyError
@@ -19,18 +18,15 @@ from telegram import (
     Update,
 )
 from telegram.constants import ChatAction, ChatType
-from telegram.ext import ContextTypes
 
-from bot.config import Config
-from bot.limits import RateLimiter, UserQueues
+from bot.context import BotContext
 from bot.render import (
     HELP,
     NOT_SUPPORTED,
     review_messages,
 )
-from bot.shared_corpus import SharedCorpus
 from bot.storage import ReviewStore, StoredReview
-from core import Corpus, DraftInputError, review
+from core import DraftInputError, review
 from core.reading import decode_text, docx_text
 from core.text import is_blank
 
@@ -38,43 +34,25 @@ log = logging.getLogger(__name__)
 ACCEPTED_FILES = {".txt": "text", ".docx": "docx"}
 
 
-@dataclass(frozen=True, slots=True)
-class Services:
-    """What the handlers use, built once in the composition root."""
-
-    corpus: Corpus
-    store: ReviewStore
-    config: Config
-    shared: SharedCorpus | None = None
-    limiter: RateLimiter | None = None
-    queues: UserQueues = field(default_factory=UserQueues)
-
-
-def services(context: ContextTypes.DEFAULT_TYPE) -> Services:
-    found = context.bot_data["services"]
-    assert isinstance(found, Services)
-    return found
-
-
-async def start(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+async def start(update: Update, context: BotContext) -> None:
     """Explain what the bot does, with an example."""
     if update.effective_message:
         await update.effective_message.reply_html(HELP)
 
 
-async def review_text(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+async def review_text(update: Update, context: BotContext) -> None:
     """Review a pasted draft (private chat)."""
     message = update.effective_message
     if message and message.text:
         await _review_and_reply(message, context, message.text)
 
 
-async def review_document(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+async def review_document(update: Update, context: BotContext) -> None:
     """Review an uploaded .txt or .docx file (private chat)."""
     message = update.effective_message
     if message is None or message.document is None:
         return
-    document, limits = message.document, services(context).config
+    document, limits = message.document, context.services.config
     kind = ACCEPTED_FILES.get(PurePosixPath(document.file_name or "").suffix.lower())
     if kind is None:
         await message.reply_text(NOT_SUPPORTED)
@@ -92,13 +70,13 @@ async def review_document(update: Update, context: ContextTypes.DEFAULT_TYPE) ->
     await _review_and_reply(message, context, text)
 
 
-async def unsupported(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+async def unsupported(update: Update, context: BotContext) -> None:
     """Say politely what the bot accepts (stickers, photos, voice …)."""
     if update.effective_message:
         await update.effective_message.reply_text(NOT_SUPPORTED)
 
 
-async def group_review(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+async def group_review(update: Update, context: BotContext) -> None:
     """/review as a reply: review the replied-to message and post the result here."""
     message = update.effective_message
     if message is None:
@@ -113,10 +91,8 @@ async def group_review(update: Update, context: ContextTypes.DEFAULT_TYPE) -> No
     await _review_and_reply(message, context, text)
 
 
-async def _review_and_reply(
-    message: Message, context: ContextTypes.DEFAULT_TYPE, text: str
-) -> None:
-    found = services(context)
+async def _review_and_reply(message: Message, context: BotContext, text: str) -> None:
+    found = context.services
     if is_blank(text):
         await message.reply_text("内容为空，请发送需要审阅的材料文字。")
         return
@@ -155,7 +131,7 @@ async def _store(
 
 
 @contextlib.asynccontextmanager
-async def _typing(context: ContextTypes.DEFAULT_TYPE, chat_id: int) -> AsyncIterator[None]:
+async def _typing(context: BotContext, chat_id: int) -> AsyncIterator[None]:
     """Keep the "typing…" indicator on while a long review runs (Telegram shows it ~5 s)."""
 
     async def keep_typing() -> None:
@@ -171,15 +147,18 @@ async def _typing(context: ContextTypes.DEFAULT_TYPE, chat_id: int) -> AsyncIter
         task.cancel()
 
 
-async def unknown_command(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+async def unknown_command(update: Update, context: BotContext) -> None:
     """An unknown command in a private chat."""
     message = update.effective_message
     if message and message.chat.type == ChatType.PRIVATE:
         await message.reply_text("未知命令。发送 /help 查看可用命令。")
 
 
-async def on_error(update: object, context: ContextTypes.DEFAULT_TYPE) -> None:
+async def on_error(update: object, context: BotContext) -> None:
     """Log the failure (never the draft) and apologise to the user."""
+    if context.job is not None:  # periodic work has nobody to apologise to; it runs again later
+        log.error("job %r failed", context.job.name, exc_info=context.error)
+        return
     update_id = update.update_id if isinstance(update, Update) else None
     log.error("update %s failed", update_id, exc_info=context.error)
     if isinstance(update, Update) and update.effective_message:

@@ -13,9 +13,9 @@ from telegram import (
     Update,
 )
 from telegram.constants import ParseMode
-from telegram.ext import ContextTypes
 
-from bot.handlers import callback_ints, services
+from bot.context import BotContext
+from bot.handlers import callback_ints
 from bot.render import (
     history_message,
     review_messages,
@@ -26,14 +26,14 @@ from bot.storage import StoredReview
 log = logging.getLogger(__name__)
 
 
-async def history(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+async def history(update: Update, context: BotContext) -> None:
     """/history: the asker's last ten reviews."""
     message, user = update.effective_message, update.effective_user
     if message and user:
-        await message.reply_html(history_message(await services(context).store.recent(user.id)))
+        await message.reply_html(history_message(await context.services.store.recent(user.id)))
 
 
-async def show(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+async def show(update: Update, context: BotContext) -> None:
     """/show N: one of the asker's own reviews again."""
     stored = await _own_review(update, context, "show")
     if stored is not None and update.effective_message:
@@ -41,7 +41,7 @@ async def show(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
             await update.effective_message.reply_html(part)
 
 
-async def delete(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+async def delete(update: Update, context: BotContext) -> None:
     """/delete N: delete one of the asker's own reviews."""
     message, user = update.effective_message, update.effective_user
     number = _number_arg(context)
@@ -50,13 +50,13 @@ async def delete(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
     if number is None:
         await message.reply_text("用法：/delete 编号（编号见 /history），例如 /delete 3")
         return
-    deleted = await services(context).store.delete(user.id, number)
+    deleted = await context.services.store.delete(user.id, number)
     await message.reply_text(
         f"已删除第 {number} 号审阅记录。" if deleted else f"没有找到您的第 {number} 号记录。"
     )
 
 
-async def forget(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+async def forget(update: Update, context: BotContext) -> None:
     """/forget: after a confirmation button, delete everything stored for the asker."""
     message, user = update.effective_message, update.effective_user
     if message and user:
@@ -70,7 +70,7 @@ async def forget(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
         )
 
 
-async def forget_button(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+async def forget_button(update: Update, context: BotContext) -> None:
     """The /forget confirmation: only the user who asked can confirm."""
     query = update.callback_query
     if query is None:
@@ -83,11 +83,11 @@ async def forget_button(update: Update, context: ContextTypes.DEFAULT_TYPE) -> N
     if parsed[1] == 0:
         await query.edit_message_text("已取消，记录未删除。")
         return
-    removed = await services(context).store.forget(query.from_user.id)
+    removed = await context.services.store.forget(query.from_user.id)
     await query.edit_message_text(f"已删除您的全部审阅记录（{removed} 条）。")
 
 
-async def share(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+async def share(update: Update, context: BotContext) -> None:
     """/share N [full]: post the asker's own review N here, the draft only with "full"."""
     stored = await _own_review(update, context, "share")
     message, user = update.effective_message, update.effective_user
@@ -98,9 +98,7 @@ async def share(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
         await message.reply_html(part)
 
 
-async def _own_review(
-    update: Update, context: ContextTypes.DEFAULT_TYPE, command: str
-) -> StoredReview | None:
+async def _own_review(update: Update, context: BotContext, command: str) -> StoredReview | None:
     message, user = update.effective_message, update.effective_user
     if message is None or user is None:
         return None
@@ -108,13 +106,13 @@ async def _own_review(
     if number is None:
         await message.reply_text(f"用法：/{command} 编号（编号见 /history），例如 /{command} 3")
         return None
-    stored = await services(context).store.get(user.id, number)
+    stored = await context.services.store.get(user.id, number)
     if stored is None:
         await message.reply_text(f"没有找到您的第 {number} 号记录，发送 /history 查看编号。")
     return stored
 
 
-async def inline_query(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+async def inline_query(update: Update, context: BotContext) -> None:
     """@bot N in any chat: offer the user's own review N as a result to send."""
     query = update.inline_query
     if query is None:
@@ -122,7 +120,7 @@ async def inline_query(update: Update, context: ContextTypes.DEFAULT_TYPE) -> No
     number = _number(query.query)
     stored = None
     if number is not None:
-        stored = await services(context).store.get(query.from_user.id, number)
+        stored = await context.services.store.get(query.from_user.id, number)
     results = []
     if stored is not None:
         summary = summary_message(stored)[0]
@@ -138,7 +136,7 @@ async def inline_query(update: Update, context: ContextTypes.DEFAULT_TYPE) -> No
     await query.answer(results, cache_time=0, is_personal=True)
 
 
-def _number_arg(context: ContextTypes.DEFAULT_TYPE) -> int | None:
+def _number_arg(context: BotContext) -> int | None:
     args = context.args or []
     return _number(args[0]) if args else None
 

@@ -3,6 +3,8 @@
 Each replica keeps its corpus in memory: the folder it started with plus the shared documents.
 `sync` adds what other replicas stored since the last look; it runs at start-up and then on a
 timer, and an administrator's addition is applied at once on the replica that received it.
+Callers run one `sync` at a time (bot/corpus_handlers.py holds `BotData.corpus_lock`): it
+advances `last_id`, and its result replaces the corpus it was given.
 """
 
 from __future__ import annotations

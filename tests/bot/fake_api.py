@@ -21,7 +21,7 @@ TOKEN = f"{BOT_ID}:AAE-fake-token-for-tests-only-0123456789"
 _JSON_KEYS = {
     "chat_id", "message_id", "reply_markup", "commands", "results", "reply_parameters",
     "entities", "offset", "limit", "timeout", "allowed_updates", "cache_time", "is_personal",
-    "show_alert", "link_preview_options", "disable_notification", "protect_content",
+    "show_alert", "link_preview_options", "disable_notification", "protect_content", "scope",
 }  # fmt: skip
 
 
@@ -36,11 +36,13 @@ class Call:
 class FakeBotApi:
     """The Bot API's behaviour, thread-safe, shared by the in-process and HTTP front ends."""
 
-    calls: list[Call] = field(default_factory=list)
+    calls: list[Call] = field(default_factory=list)  # what "Telegram" acted on
+    attempts: list[Call] = field(default_factory=list)  # every request received over HTTP
     files: dict[str, bytes] = field(default_factory=dict)
     pushed: dict[int, dict[str, Any]] = field(default_factory=dict)
-    # Faults to serve instead of answering: per method, a queue of HTTP status codes (429 asks
-    # to retry after 1 s) or "drop" (close the connection without an answer).
+    # Faults to serve over HTTP instead of answering: per method, a queue of HTTP status codes
+    # (429 asks to retry after 1 s), "drop" (read the request, close the connection without
+    # acting or answering) or "stall" (act on the request, never answer).
     faults: dict[str, list[int | str]] = field(default_factory=dict)
     _updates: list[dict[str, Any]] = field(default_factory=list)
     _changed: threading.Condition = field(default_factory=threading.Condition)
@@ -85,8 +87,12 @@ class FakeBotApi:
             ]
 
     # -- what the bot does ---------------------------------------------------------------------
-    def take_fault(self, method: str) -> int | str | None:
+    def take_fault(self, method: str, params: dict[str, Any]) -> int | str | None:
+        """Record an attempt at `method`; the fault to serve instead of an answer, if any."""
         with self._changed:
+            if method != "getUpdates":
+                self.attempts.append(Call(method, params))
+                self._changed.notify_all()
             queue = self.faults.get(method)
             return queue.pop(0) if queue else None
 
@@ -153,6 +159,7 @@ class FakeBotApi:
 
     _deleteWebhook = _setMyCommands = _sendChatAction = _answerCallbackQuery = _true
     _answerInlineQuery = _setWebhook = _close = _logOut = _true
+    _setMyDescription = _setMyShortDescription = _true
 
 
 def decode_form(form: dict[str, str]) -> dict[str, Any]:

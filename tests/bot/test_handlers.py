@@ -51,13 +51,45 @@ async def test_start_explains_with_an_example(app: AppType, api: FakeBotApi) -> 
     assert "材料审阅助手" in reply and "例如" in reply
 
 
-async def test_command_menu_is_set_in_chinese(api: FakeBotApi, app: AppType) -> None:
+async def test_menus_per_chat_kind_and_descriptions(api: FakeBotApi, app: AppType) -> None:
     await app.post_init(app)  # run_polling calls it; process_update alone does not
-    [call] = [c for c in api.calls if c.method == "setMyCommands"]
-    assert any(
-        cmd["command"] == "dimension" and "示例" in cmd["description"]
-        for cmd in call.params["commands"]
-    )
+    menus = {
+        c.params["scope"]["type"]: {
+            cmd["command"]: cmd["description"] for cmd in c.params["commands"]
+        }
+        for c in api.calls
+        if c.method == "setMyCommands"
+    }
+    assert set(menus) == {"all_private_chats", "all_group_chats"}  # no default-scope menu
+    private, group = menus["all_private_chats"], menus["all_group_chats"]
+    assert set(group) == {"review", "share", "dimension", "help"}
+    assert set(private) >= set(group) | {"start", "history", "show", "delete", "forget"}
+    assert "示例" in private["dimension"] and "示例" in group["dimension"]
+    [description] = [c.params["description"] for c in api.calls if c.method == "setMyDescription"]
+    [short] = [
+        c.params["short_description"] for c in api.calls if c.method == "setMyShortDescription"
+    ]
+    assert "对照检查材料" in description and "/review" in description and len(description) <= 512
+    assert "对照检查材料" in short and len(short) <= 120
+    last = api.calls[-1]  # start-up's last call, which the end-to-end tests wait for
+    assert last.params.get("scope") == {"type": "all_private_chats"}
+
+
+async def test_every_command_is_in_the_private_menu_and_handled(app: AppType) -> None:
+    from telegram.ext import CommandHandler
+
+    from bot.menus import GROUP_COMMANDS, PRIVATE_COMMANDS
+
+    handled = {
+        name
+        for handlers in app.handlers.values()
+        for handler in handlers
+        if isinstance(handler, CommandHandler)
+        for name in handler.commands
+    }
+    assert {c.command for c in PRIVATE_COMMANDS} == handled
+    assert {c.command for c in GROUP_COMMANDS} < handled
+    assert handled == {c.command for c in PRIVATE_COMMANDS}
 
 
 async def test_a_pasted_paragraph_is_reviewed_and_stored(
@@ -165,9 +197,9 @@ async def test_a_broken_docx_is_refused_politely(app: AppType, api: FakeBotApi) 
 
 
 async def test_too_long_text_is_refused(app: AppType, api: FakeBotApi, config) -> None:
-    app.bot_data["services"] = type(app.bot_data["services"])(
-        corpus=app.bot_data["services"].corpus,
-        store=app.bot_data["services"].store,
+    app.bot_data.services = type(app.bot_data.services)(
+        corpus=app.bot_data.services.corpus,
+        store=app.bot_data.services.store,
         config=type(config)(
             **{**{f: getattr(config, f) for f in config.__slots__}, "max_draft_chars": 10}
         ),

@@ -38,7 +38,7 @@ async def webhook_app(api: FakeBotApi, tmp_path: Path, corpus: Corpus, store) ->
 
 
 def _client(application: AppType) -> httpx.AsyncClient:
-    config = application.bot_data["services"].config
+    config = application.bot_data.services.config
     return httpx.AsyncClient(
         transport=httpx.ASGITransport(app=build_web_app(application, config)),
         base_url="http://replica",

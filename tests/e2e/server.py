@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import contextlib
 import json
 import socket
 import threading
@@ -65,11 +66,18 @@ class _Handler(BaseHTTPRequestHandler):
         if not self.path.startswith(prefix):
             self._json(401, {"ok": False, "error_code": 401, "description": "Unauthorized"})
             return
-        method = self.path[len(prefix) :]
-        fault = self.api.take_fault(method)
-        if fault == "drop":  # the connection dies before any answer: nothing was processed
+        method, params = self.path[len(prefix) :], self._params(body)
+        fault = self.api.take_fault(method, params)
+        if fault == "drop":  # the request was written, then the connection died: not acted on
             self.close_connection = True
             self.connection.shutdown(socket.SHUT_RDWR)
+            return
+        if fault == "stall":  # acted on, but the answer never comes: the client's read times out
+            self.api.handle(method, params)
+            self.close_connection = True
+            self.connection.settimeout(60)
+            with contextlib.suppress(OSError):
+                self.connection.recv(1)  # returns once the client gives up and closes
             return
         if isinstance(fault, int):
             payload = {"ok": False, "error_code": fault, "description": f"injected {fault}"}
@@ -77,7 +85,7 @@ class _Handler(BaseHTTPRequestHandler):
                 payload["parameters"] = {"retry_after": 1}
             self._json(fault, payload)
             return
-        ok, result = self.api.handle(method, self._params(body))
+        ok, result = self.api.handle(method, params)
         if ok:
             self._json(200, {"ok": True, "result": result})
         else:

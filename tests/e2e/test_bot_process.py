@@ -46,7 +46,7 @@ class BotProcess:
         self.process: subprocess.Popen[bytes] | None = None
 
     def start(self, api: FakeBotApi) -> None:
-        started = len([c for c in api.calls if c.method == "setMyCommands"])
+        started = len([c for c in api.calls if _ready(c)])
         with self.log_file.open("ab") as log:
             self.process = subprocess.Popen(
                 [sys.executable, "-m", "bot.cli", "bot"],
@@ -55,12 +55,18 @@ class BotProcess:
                 stdout=log,
                 stderr=log,
             )
-        api.wait_for(lambda c: c.method == "setMyCommands", count=started + 1, timeout=60)
+        api.wait_for(_ready, count=started + 1, timeout=60)
 
     def stop(self) -> None:
         assert self.process is not None
         self.process.send_signal(signal.SIGTERM)
         assert self.process.wait(timeout=60) == 0, self.log_file.read_text(errors="replace")[-3000:]
+
+
+def _ready(call: Call) -> bool:
+    """Start-up's last call (bot/menus.py): the private chats' menu."""
+    scope = call.params.get("scope") or {}
+    return call.method == "setMyCommands" and scope.get("type") == "all_private_chats"
 
 
 @pytest.fixture
