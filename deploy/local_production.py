@@ -159,7 +159,9 @@ def main() -> int:
         signal.signal(signum, _interrupt)
     work = Path(tempfile.mkdtemp(prefix="draft-review-local-"))
     corpus = work / "corpus"
-    shutil.copytree(ROOT / "seeds", corpus, ignore=shutil.ignore_patterns(".index"))
+    corpus.mkdir()  # filled as compose's corpus-sync service fills its volume
+    sync = [sys.executable, "-m", "bot.cli", "corpus", "sync-shipped", "--corpus", str(corpus)]
+    subprocess.run(sync, cwd=ROOT, check=True, stdout=subprocess.DEVNULL)
     with LocalProduction(work, corpus) as shape:
         print(f"PostgreSQL   {shape.database_url}")
         print(f"Bot API      {shape.server.base_url}  (stand-in)")
