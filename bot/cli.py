@@ -23,8 +23,17 @@ def _run_db(argv: list[str]) -> int:
     from bot.db import make_engine
     from bot.schema import upgrade
 
+    if argv == ["new-key"]:
+        from bot.encryption import new_key
+
+        print(new_key())  # for HISTORY_KEY: keep it with the deployment's secrets, not the data
+        return 0
     if argv != ["upgrade"]:
-        print("用法：draft-review db upgrade（数据库由 DATABASE_URL 指定）", file=sys.stderr)
+        print(
+            "用法：draft-review db upgrade（数据库由 DATABASE_URL 指定）"
+            " | draft-review db new-key（生成 HISTORY_KEY）",
+            file=sys.stderr,
+        )
         return 2
     try:
         url = load_database_url(os.environ)

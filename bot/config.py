@@ -12,6 +12,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 from pathlib import Path
 
+from bot.encryption import parse_key
 from core.shipped import default_corpus_dir
 
 _TOKEN = re.compile(r"^[0-9]{3,15}:[A-Za-z0-9_-]{30,64}$")
@@ -49,6 +50,7 @@ class Config:
     corpus_sync_seconds: int = 30
     retention_days: int = 180
     reviews_per_minute: int = 6
+    history_key: bytes | None = None
 
     def __repr__(self) -> str:  # never print the token, even by accident
         return f"Config(database={self.database_url.split('://')[0]}, corpus={self.corpus_dir})"
@@ -94,6 +96,7 @@ def load_config(env: Mapping[str, str]) -> Config:
         problems.append("webhook 模式需要 WEBHOOK_SECRET（16–256 位字母、数字、_ 或 -）")
     if port > 65535:
         problems.append("LISTEN_PORT 须在 1–65535 之间")
+    history_key = _history_key(env, problems)
     if problems:
         raise ConfigError(problems)
     return Config(
@@ -115,6 +118,7 @@ def load_config(env: Mapping[str, str]) -> Config:
         corpus_sync_seconds=sync_seconds,
         retention_days=retention,
         reviews_per_minute=per_minute,
+        history_key=history_key,
     )
 
 
@@ -125,6 +129,17 @@ def load_database_url(env: Mapping[str, str]) -> str:
     if not url.startswith(_DRIVERS):
         raise ConfigError(["DATABASE_URL 须以 sqlite+aiosqlite:// 或 postgresql+asyncpg:// 开头"])
     return url
+
+
+def _history_key(env: Mapping[str, str], problems: list[str]) -> bytes | None:
+    raw = env.get("HISTORY_KEY", "").strip()
+    if not raw:
+        return None
+    try:
+        return parse_key(raw)
+    except ValueError as exc:  # the reason names the length or encoding, never the key itself
+        problems.append(f"HISTORY_KEY 无效（{exc}）；生成方法：draft-review db new-key")
+        return None
 
 
 def _ids(raw: str, problems: list[str]) -> frozenset[int]:

@@ -24,7 +24,7 @@ async def test_numbers_count_per_user_and_survive_a_restart(store: SqlReviewStor
     assert [s.number for s in await again.recent(1)] == [2, 1]
     stored = await again.get(1, 2)
     assert stored is not None and stored.draft == "丙" and stored.chat_id == -5
-    assert stored.review == REVIEW and stored.created_at.tzinfo is not None
+    assert stored.review == {**REVIEW, "text": "丙"} and stored.created_at.tzinfo is not None
     await engine.dispose()
 
 
