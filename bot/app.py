@@ -3,13 +3,16 @@
 from __future__ import annotations
 
 import asyncio
+import base64
 import logging
 import os
 import sys
 from collections.abc import Awaitable, Callable
 from typing import Any
 
+from sqlalchemy.engine import make_url
 from telegram import Update
+from telegram.error import InvalidToken
 from telegram.ext import (
     Application,
     CallbackQueryHandler,
@@ -26,6 +29,8 @@ from bot.context import CONTEXT_TYPES, BotContext, BotData, Services
 from bot.db import make_engine, make_sessions
 from bot.encryption import DraftCipher
 from bot.limits import RateLimiter
+from bot.logging_setup import configure_logging
+from bot.polling import PollingBot
 from bot.schema import SchemaOutOfDate, ensure_current
 from bot.shared_corpus import SharedCorpus
 from bot.storage import ReviewStore, SqlReviewStore
@@ -48,23 +53,16 @@ def build_application(
     on_stop: Callable[[], Awaitable[None]] | None = None,
 ) -> AppType:
     """The Application with every handler registered; `request` replaces the network layer."""
-    builder = (
-        Application.builder()
-        .token(config.token)
-        .context_types(CONTEXT_TYPES)
-        .rate_limiter(flood_limiter())
-        .concurrent_updates(True)
+    urls = {"base_url": config.api_base_url, "base_file_url": config.file_base_url}
+    bot = PollingBot(  # getUpdates skips a malformed update instead of failing on it
+        config.token,
+        # the real network: retry what is safe to retry (see bot/telegram_request.py)
+        request=request or RetryingRequest(connection_pool_size=256),
+        get_updates_request=request or RetryingRequest(read_timeout=30.0),
+        rate_limiter=flood_limiter(),
+        **{name: url for name, url in urls.items() if url},
     )
-    if config.api_base_url:
-        builder = builder.base_url(config.api_base_url)
-    if config.file_base_url:
-        builder = builder.base_file_url(config.file_base_url)
-    if request is not None:
-        builder = builder.request(request).get_updates_request(request)
-    else:  # the real network: retry what is safe to retry (see bot/telegram_request.py)
-        builder = builder.request(RetryingRequest(connection_pool_size=256)).get_updates_request(
-            RetryingRequest(read_timeout=30.0)
-        )
+    builder = Application.builder().bot(bot).context_types(CONTEXT_TYPES).concurrent_updates(True)
 
     async def post_init(app: AppType) -> None:
         """Before the first update (run_polling and bot/webhook.py call it)."""
@@ -96,17 +94,24 @@ def build_application(
 
 
 def register(app: AppType) -> None:
-    """Every handler, in the order they are tried."""
-    private = filters.ChatType.PRIVATE & filters.UpdateType.MESSAGE
-    app.add_handler(CommandHandler(["start", "help"], handlers.start))
-    app.add_handler(CommandHandler("dimension", corpus_handlers.dimension))
-    app.add_handler(CommandHandler("dimensions", corpus_handlers.dimensions))
-    app.add_handler(CommandHandler("history", history_handlers.history))
-    app.add_handler(CommandHandler("show", history_handlers.show))
-    app.add_handler(CommandHandler("delete", history_handlers.delete))
-    app.add_handler(CommandHandler("forget", history_handlers.forget))
-    app.add_handler(CommandHandler("review", handlers.group_review))
-    app.add_handler(CommandHandler("share", history_handlers.share))
+    """Every handler, in the order they are tried.
+
+    Commands ignore edits (PTB's default would run them again): an edited /review would be
+    reviewed and stored twice. In private chats an edit is answered by `handlers.edited`."""
+    new = filters.UpdateType.MESSAGE
+    private = filters.ChatType.PRIVATE & new
+    app.add_handler(CommandHandler(["start", "help"], handlers.start, filters=new))
+    app.add_handler(CommandHandler("dimension", corpus_handlers.dimension, filters=new))
+    app.add_handler(CommandHandler("dimensions", corpus_handlers.dimensions, filters=new))
+    # One's own records are listed and managed only in private, never in front of a group.
+    personal = ["history", "show", "delete", "forget"]
+    app.add_handler(CommandHandler("history", history_handlers.history, filters=private))
+    app.add_handler(CommandHandler("show", history_handlers.show, filters=private))
+    app.add_handler(CommandHandler("delete", history_handlers.delete, filters=private))
+    app.add_handler(CommandHandler("forget", history_handlers.forget, filters=private))
+    app.add_handler(CommandHandler(personal, history_handlers.private_only, filters=new))
+    app.add_handler(CommandHandler("review", handlers.group_review, filters=new))
+    app.add_handler(CommandHandler("share", history_handlers.share, filters=new))
     app.add_handler(CallbackQueryHandler(corpus_handlers.dimension_button, pattern=r"^dim:"))
     app.add_handler(CallbackQueryHandler(history_handlers.forget_button, pattern=r"^forget:"))
     app.add_handler(InlineQueryHandler(history_handlers.inline_query))
@@ -118,21 +123,10 @@ def register(app: AppType) -> None:
     app.add_handler(MessageHandler(filters.TEXT & private, handlers.review_text))
     app.add_handler(MessageHandler(filters.Document.ALL & private, handlers.review_document))
     app.add_handler(MessageHandler(private, handlers.unsupported))
+    edits = filters.UpdateType.EDITED_MESSAGE & filters.ChatType.PRIVATE
+    # Text and files only: a shared live location arrives as a stream of edits.
+    app.add_handler(MessageHandler(edits & (filters.TEXT | filters.Document.ALL), handlers.edited))
     app.add_error_handler(handlers.on_error)
-
-
-class _Redact(logging.Filter):
-    """Defence in depth: whatever a library logs, the token never reaches the output."""
-
-    def __init__(self, secret: str) -> None:
-        super().__init__()
-        self._secret = secret
-
-    def filter(self, record: logging.LogRecord) -> bool:
-        message = record.getMessage()
-        if self._secret and self._secret in message:
-            record.msg, record.args = message.replace(self._secret, "<token>"), None
-        return True
 
 
 def _log_corpus_load(report: LoadReport) -> None:
@@ -158,18 +152,12 @@ async def _check_schema(url: str) -> None:
         await engine.dispose()
 
 
-def configure_logging(level: int, token: str) -> None:
-    """Our loggers at `level`; libraries never below INFO, because at DEBUG python-telegram-bot
-    logs every call's parameters (the drafts) and httpx logs URLs (which contain the token)."""
-    handler = logging.StreamHandler()
-    handler.setFormatter(logging.Formatter("%(asctime)s %(levelname)s %(name)s: %(message)s"))
-    handler.addFilter(_Redact(token))
-    logging.basicConfig(level=max(level, logging.INFO), handlers=[handler], force=True)
-    for ours in ("bot", "core"):
-        logging.getLogger(ours).setLevel(level)
-    # apscheduler logs every run of every job at INFO: twice a minute for the corpus sync.
-    for noisy in ("httpx", "httpcore", "apscheduler"):
-        logging.getLogger(noisy).setLevel(logging.WARNING)
+def _secrets(config: Config) -> tuple[str, ...]:
+    """Everything the log must never show: the token, the webhook secret, the history key and
+    the database password (a connection error may print the URL)."""
+    key = b"" if config.history_key is None else base64.urlsafe_b64encode(config.history_key)
+    password = make_url(config.database_url).password or ""
+    return (config.token, config.webhook_secret or "", key.decode("ascii"), password)
 
 
 def _cipher(config: Config) -> DraftCipher | None:
@@ -182,7 +170,8 @@ def _cipher(config: Config) -> DraftCipher | None:
 
 
 def run_bot(argv: list[str]) -> int:
-    """`draft-review bot`: long polling until SIGINT/SIGTERM. Exit 2 on bad configuration."""
+    """`draft-review bot`: long polling until SIGINT/SIGTERM. Exit 2 on bad configuration or a
+    token Telegram rejects."""
     if argv:
         print("draft-review bot：不接受参数，配置请通过环境变量提供（见 README）", file=sys.stderr)
         return 2
@@ -191,7 +180,7 @@ def run_bot(argv: list[str]) -> int:
     except ConfigError as exc:
         print(f"draft-review bot：{exc}", file=sys.stderr)
         return 2
-    configure_logging(config.log_level, config.token)
+    redactor = configure_logging(config.log_level, _secrets(config))
     try:
         asyncio.run(_check_schema(config.database_url))
     except SchemaOutOfDate as exc:
@@ -212,12 +201,29 @@ def run_bot(argv: list[str]) -> int:
         on_stop=engine.dispose,
     )
     log.info("bot starting (%s): %d corpus documents", config.bot_mode, corpus.stats().documents)
-    # Both modes run post_init before the first update: the dictionary is loaded, the corpus
-    # synced, the jobs scheduled and the menus published by then.
+    try:
+        _serve(app, config)
+    except InvalidToken as exc:  # its message holds the token: never print it
+        print(f"draft-review bot：{redactor.redact(_rejected(exc))}", file=sys.stderr)
+        return 2
+    return 0
+
+
+def _serve(app: AppType, config: Config) -> None:
+    """Until SIGINT/SIGTERM. Both modes run post_init before the first update: the dictionary is
+    loaded, the corpus synced, the jobs scheduled and the menus published by then."""
     if config.bot_mode == "webhook":
         from bot.webhook import serve
 
         asyncio.run(serve(app, config))
     else:
         app.run_polling(allowed_updates=Update.ALL_TYPES)
-    return 0
+
+
+def _rejected(error: InvalidToken) -> str:
+    """One line for the operator, with the server's own answer (401 Unauthorized, 404 Not Found)."""
+    answer = " ".join(str(error.__cause__ or "").split())[:80]  # a server's text: one short line
+    return (
+        f"Telegram 拒绝了 TELEGRAM_BOT_TOKEN（服务器答复：{answer or '无'}）。"
+        "请向 @BotFather 核对令牌；若设置了 TELEGRAM_API_BASE_URL，请同时核对该地址"
+    )

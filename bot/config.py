@@ -45,7 +45,7 @@ class Config:
     bot_mode: str = "polling"
     webhook_url: str | None = None
     webhook_secret: str | None = None
-    listen_host: str = "0.0.0.0"
+    listen_host: str = "127.0.0.1"  # a proxy is meant to be in front (deploy/compose.yaml)
     listen_port: int = 8080
     corpus_sync_seconds: int = 30
     retention_days: int = 180
@@ -113,7 +113,7 @@ def load_config(env: Mapping[str, str]) -> Config:
         bot_mode=mode,
         webhook_url=webhook_url,
         webhook_secret=secret,
-        listen_host=env.get("LISTEN_HOST", "").strip() or "0.0.0.0",
+        listen_host=env.get("LISTEN_HOST", "").strip() or "127.0.0.1",
         listen_port=port,
         corpus_sync_seconds=sync_seconds,
         retention_days=retention,

@@ -1,7 +1,9 @@
 """Thin Telegram callbacks: extract → core → store → render → reply.
 
 The review is stored before replying so the reply can cite its number (/show N, /share N);
-a storage failure never costs the user the review itself.
+a storage failure never costs the user the review itself. Only a person's review of their own
+words is stored: placeholder senders (bot/senders.py) and reviews of someone else's message
+are shown, with a line saying they were not kept.
 """
 
 from __future__ import annotations
@@ -19,12 +21,13 @@ from telegram import (
 )
 from telegram.constants import ChatAction, ChatType
 
-from bot.context import BotContext
+from bot.context import BotContext, Services
 from bot.render import (
     HELP,
     NOT_SUPPORTED,
     review_messages,
 )
+from bot.senders import NOT_A_PERSON_UNSAVED, is_person
 from bot.storage import ReviewStore, StoredReview
 from core import DraftInputError, review
 from core.reading import decode_text, docx_text
@@ -32,6 +35,8 @@ from core.text import is_blank
 
 log = logging.getLogger(__name__)
 ACCEPTED_FILES = {".txt": "text", ".docx": "docx"}
+OTHERS_UNSAVED = "他人消息的审阅不保存到历史记录。"
+EDITED = "已编辑的消息不会重新处理；如需审阅修改后的内容，请重新发送。"
 
 
 async def start(update: Update, context: BotContext) -> None:
@@ -44,7 +49,7 @@ async def review_text(update: Update, context: BotContext) -> None:
     """Review a pasted draft (private chat)."""
     message = update.effective_message
     if message and message.text:
-        await _review_and_reply(message, context, message.text)
+        await _review_and_reply(update, message, context, message.text)
 
 
 async def review_document(update: Update, context: BotContext) -> None:
@@ -67,7 +72,7 @@ async def review_document(update: Update, context: BotContext) -> None:
     except DraftInputError as exc:
         await message.reply_text(str(exc))
         return
-    await _review_and_reply(message, context, text)
+    await _review_and_reply(update, message, context, text)
 
 
 async def unsupported(update: Update, context: BotContext) -> None:
@@ -83,41 +88,71 @@ async def group_review(update: Update, context: BotContext) -> None:
         return
     target = message.reply_to_message
     text = (target.text or target.caption or "") if target else ""
-    if not text.strip():
+    if target is None or not text.strip():
         await message.reply_text(
             "用法：回复一条含有材料文字的消息，并发送 /review。私聊中直接发送文字即可审阅。"
         )
         return
-    await _review_and_reply(message, context, text)
+    unsaved = None if _own_message(update, target) else OTHERS_UNSAVED
+    await _review_and_reply(update, message, context, text, unsaved=unsaved)
 
 
-async def _review_and_reply(message: Message, context: BotContext, text: str) -> None:
-    found = context.services
-    if is_blank(text):
-        await message.reply_text("内容为空，请发送需要审阅的材料文字。")
+def _own_message(update: Update, target: Message) -> bool:
+    """The asker wrote the replied-to message themselves (not forwarded it). Only then may the
+    review be stored: a copy in the asker's history would escape the author's /forget."""
+    user, author = update.effective_user, target.from_user
+    return (
+        user is not None
+        and author is not None
+        and author.id == user.id
+        and target.sender_chat is None
+        and target.forward_origin is None
+    )
+
+
+async def edited(update: Update, context: BotContext) -> None:
+    """An edited draft or command (private chat): say it is not processed again."""
+    if update.effective_message:
+        await update.effective_message.reply_text(EDITED)
+
+
+async def _review_and_reply(
+    update: Update, message: Message, context: BotContext, text: str, *, unsaved: str | None = None
+) -> None:
+    """Review `text` and reply; store it unless `unsaved` says why not (told to the user)."""
+    found, person = context.services, is_person(update)
+    # Placeholder senders share one id across every group: limit them per chat instead.
+    asker = update.effective_user.id if person and update.effective_user else message.chat_id
+    refusal = _refusal(text, found, asker)
+    if refusal is not None:
+        await message.reply_text(refusal)
         return
-    if len(text) > found.config.max_draft_chars:
-        limit = found.config.max_draft_chars
-        await message.reply_text(
-            f"材料过长（{len(text)} 字），单次最多审阅 {limit} 字，请分部分发送。"
-        )
-        return
-    user = message.from_user
-    user_id = user.id if user else message.chat_id
-    if found.limiter is not None and not found.limiter.allow(user_id):
-        wait, most = found.limiter.wait_seconds(user_id), found.config.reviews_per_minute
-        await message.reply_text(
-            f"您提交得有些频繁（每分钟最多 {most} 次），请约 {wait} 秒后再发送。"
-        )
-        return
-    async with found.queues.lock(user_id):  # this user's drafts in the order they were sent
+    if not person:
+        unsaved = NOT_A_PERSON_UNSAVED
+    async with found.queues.lock(asker):  # this user's drafts in the order they were sent
         async with _typing(context, message.chat_id):
             result = (await asyncio.to_thread(review, text, found.corpus)).to_dict()
-        stored = await _store(found.store, user_id, message.chat_id, text, result)
+        stored = None
+        if unsaved is None:
+            stored = await _store(found.store, asker, message.chat_id, text, result)
+            unsaved = None if stored else "提示：本次审阅结果未能保存到历史记录，请稍后再试。"
         for part in review_messages(result, number=stored.number if stored else None):
             await message.reply_html(part)
-        if stored is None:
-            await message.reply_text("提示：本次审阅结果未能保存到历史记录，请稍后再试。")
+        if unsaved is not None:
+            await message.reply_text(unsaved)
+
+
+def _refusal(text: str, found: Services, asker: int) -> str | None:
+    """Why this draft is not reviewed now (empty, too long, too many), or None."""
+    if is_blank(text):
+        return "内容为空，请发送需要审阅的材料文字。"
+    if len(text) > found.config.max_draft_chars:
+        limit = found.config.max_draft_chars
+        return f"材料过长（{len(text)} 字），单次最多审阅 {limit} 字，请分部分发送。"
+    if found.limiter is not None and not found.limiter.allow(asker):
+        wait, most = found.limiter.wait_seconds(asker), found.config.reviews_per_minute
+        return f"您提交得有些频繁（每分钟最多 {most} 次），请约 {wait} 秒后再发送。"
+    return None
 
 
 async def _store(

@@ -1,4 +1,9 @@
-"""Handlers for a user's own stored reviews: history, show, delete, forget, share, inline."""
+"""Handlers for a user's own stored reviews: history, show, delete, forget, share, inline.
+
+Each one first makes sure the sender is one person (bot/senders.py): placeholder accounts have
+no history of their own. /history, /show, /delete and /forget are registered for private chats
+only (bot/app.py); in a group they get `private_only`'s hint instead.
+"""
 
 from __future__ import annotations
 
@@ -21,6 +26,7 @@ from bot.render import (
     review_messages,
     summary_message,
 )
+from bot.senders import require_person
 from bot.storage import StoredReview
 
 log = logging.getLogger(__name__)
@@ -29,7 +35,7 @@ log = logging.getLogger(__name__)
 async def history(update: Update, context: BotContext) -> None:
     """/history: the asker's last ten reviews."""
     message, user = update.effective_message, update.effective_user
-    if message and user:
+    if message and user and await require_person(update):
         await message.reply_html(history_message(await context.services.store.recent(user.id)))
 
 
@@ -45,7 +51,7 @@ async def delete(update: Update, context: BotContext) -> None:
     """/delete N: delete one of the asker's own reviews."""
     message, user = update.effective_message, update.effective_user
     number = _number_arg(context)
-    if message is None or user is None:
+    if message is None or user is None or not await require_person(update):
         return
     if number is None:
         await message.reply_text("用法：/delete 编号（编号见 /history），例如 /delete 3")
@@ -59,7 +65,7 @@ async def delete(update: Update, context: BotContext) -> None:
 async def forget(update: Update, context: BotContext) -> None:
     """/forget: after a confirmation button, delete everything stored for the asker."""
     message, user = update.effective_message, update.effective_user
-    if message and user:
+    if message and user and await require_person(update):
         buttons = [
             InlineKeyboardButton("确认全部删除", callback_data=f"forget:{user.id}:1"),
             InlineKeyboardButton("取消", callback_data=f"forget:{user.id}:0"),
@@ -73,7 +79,7 @@ async def forget(update: Update, context: BotContext) -> None:
 async def forget_button(update: Update, context: BotContext) -> None:
     """The /forget confirmation: only the user who asked can confirm."""
     query = update.callback_query
-    if query is None:
+    if query is None or not await require_person(update):
         return
     parsed = callback_ints(query.data, "forget", 2)
     if parsed is None or parsed[0] != query.from_user.id:
@@ -100,7 +106,7 @@ async def share(update: Update, context: BotContext) -> None:
 
 async def _own_review(update: Update, context: BotContext, command: str) -> StoredReview | None:
     message, user = update.effective_message, update.effective_user
-    if message is None or user is None:
+    if message is None or user is None or not await require_person(update):
         return None
     number = _number_arg(context)
     if number is None:
@@ -115,7 +121,7 @@ async def _own_review(update: Update, context: BotContext, command: str) -> Stor
 async def inline_query(update: Update, context: BotContext) -> None:
     """@bot N in any chat: offer the user's own review N as a result to send."""
     query = update.inline_query
-    if query is None:
+    if query is None or not await require_person(update):
         return
     number = _number(query.query)
     stored = None
@@ -134,6 +140,14 @@ async def inline_query(update: Update, context: BotContext) -> None:
             )
         )
     await query.answer(results, cache_time=0, is_personal=True)
+
+
+async def private_only(update: Update, context: BotContext) -> None:
+    """/history, /show, /delete or /forget in a group: one's records are not for the group."""
+    message = update.effective_message
+    if message and message.text:
+        command = message.text.split()[0].split("@")[0]
+        await message.reply_text(f"为保护隐私，请在与我的私聊中使用 {command}。")
 
 
 def _number_arg(context: BotContext) -> int | None:

@@ -1,7 +1,8 @@
 """How the bot presents itself in Telegram: command menus per kind of chat, and descriptions.
 
 Private chats get every command. Groups get only what is meant to be used in front of others:
-a user's own records (/history, /show, /delete, /forget) stay out of group menus.
+a user's own records (/history, /show, /delete, /forget) stay out of group menus, as they are
+answered in private chats only (bot/app.py register()).
 """
 
 from __future__ import annotations

@@ -50,17 +50,22 @@ async def state(engine: AsyncEngine) -> SchemaState:
 async def upgrade(engine: AsyncEngine) -> SchemaState:
     """Bring the schema to the newest revision (what `draft-review db upgrade` runs). A database
     made before migrations existed (tables, no version) is recognised as the first revision."""
+    return await upgrade_to(engine, "head")
+
+
+async def upgrade_to(engine: AsyncEngine, revision: str) -> SchemaState:
+    """Bring the schema to `revision` (tests build older databases with it)."""
     async with engine.begin() as connection:
-        await connection.run_sync(_upgrade)
+        await connection.run_sync(_upgrade, revision)
     return await state(engine)
 
 
-def _upgrade(connection: Connection) -> None:
+def _upgrade(connection: Connection, revision: str) -> None:
     found = _state(connection)
     config = _alembic(connection)
     if found.current is None and not found.empty:
         command.stamp(config, FIRST_REVISION)
-    command.upgrade(config, "head")
+    command.upgrade(config, revision)
 
 
 async def ensure_current(engine: AsyncEngine) -> None:

@@ -2,8 +2,10 @@
 
 Telegram posts updates to the path of WEBHOOK_URL with the secret token in the
 `X-Telegram-Bot-Api-Secret-Token` header; a wrong or missing secret is refused with 403 and
-never reaches the bot. `/healthz` answers the reverse proxy. Several replicas can run behind
-one proxy: they share nothing but the database.
+never reaches the bot. A body over 1 MiB is refused unread (413), anything but a well-formed
+update with 400; neither is logged beyond its size. `/healthz` answers the reverse proxy, which
+is meant to be in front: LISTEN_HOST defaults to loopback. Several replicas can run behind one
+proxy: they share nothing but the database.
 """
 
 from __future__ import annotations
@@ -11,7 +13,6 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import hmac
-import json
 import logging
 import signal
 from collections.abc import Iterator
@@ -26,6 +27,7 @@ from telegram import Update
 
 from bot.app import AppType
 from bot.config import Config
+from bot.incoming import decode_update
 
 log = logging.getLogger(__name__)
 SECRET_HEADER = "X-Telegram-Bot-Api-Secret-Token"
@@ -56,12 +58,13 @@ def build_web_app(application: AppType, config: Config) -> Starlette:
         given = request.headers.get(SECRET_HEADER, "").encode()
         if not secret or not hmac.compare_digest(given, secret):
             return PlainTextResponse("forbidden", status_code=403)
-        body = await request.body()
-        if len(body) > MAX_UPDATE_BYTES:
+        body = await _read_body(request, MAX_UPDATE_BYTES)
+        if body is None:
+            log.warning("webhook: refused a body over %d bytes", MAX_UPDATE_BYTES)
             return PlainTextResponse("too large", status_code=413)
-        try:
-            update = Update.de_json(json.loads(body), application.bot)
-        except (ValueError, TypeError, KeyError):
+        update = decode_update(body, application.bot)
+        if update is None:  # its size only: the content may be a user's draft
+            log.warning("webhook: refused a malformed update (%d bytes)", len(body))
             return PlainTextResponse("bad update", status_code=400)
         await application.update_queue.put(update)
         return Response(status_code=200)
@@ -75,6 +78,21 @@ def build_web_app(application: AppType, config: Config) -> Starlette:
             Route("/healthz", health, methods=["GET"]),
         ]
     )
+
+
+async def _read_body(request: Request, limit: int) -> bytes | None:
+    """The body, or None as soon as it is known to exceed `limit`: refused on its declared
+    Content-Length before a byte is read, and counted while read (a chunked body declares none),
+    so an oversized body never sits in memory."""
+    declared = request.headers.get("content-length", "").lstrip("0")
+    if declared.isdecimal() and (len(declared) > len(str(limit)) or int(declared) > limit):
+        return None
+    body = bytearray()
+    async for chunk in request.stream():
+        body += chunk
+        if len(body) > limit:
+            return None
+    return bytes(body)
 
 
 async def serve(application: AppType, config: Config) -> None:

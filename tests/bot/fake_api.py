@@ -7,11 +7,12 @@ recorded calls (a condition variable), never by sleeping.
 
 from __future__ import annotations
 
+import contextlib
 import itertools
 import json
 import threading
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -23,6 +24,7 @@ _JSON_KEYS = {
     "entities", "offset", "limit", "timeout", "allowed_updates", "cache_time", "is_personal",
     "show_alert", "link_preview_options", "disable_notification", "protect_content", "scope",
 }  # fmt: skip
+_SERVED_AS = "__served_as__"  # a queued item served as something Telegram would never send
 
 
 @dataclass(frozen=True)
@@ -42,8 +44,10 @@ class FakeBotApi:
     pushed: dict[int, dict[str, Any]] = field(default_factory=dict)
     # Faults to serve over HTTP instead of answering: per method, a queue of HTTP status codes
     # (429 asks to retry after 1 s), "drop" (read the request, close the connection without
-    # acting or answering) or "stall" (act on the request, never answer).
+    # acting or answering), "stall" (act on the request, never answer) or "garbled" (the next
+    # answer that holds something, cut short: JSON that cannot be read).
     faults: dict[str, list[int | str]] = field(default_factory=dict)
+    update_offsets: list[int] = field(default_factory=list)  # the offset of every getUpdates
     _updates: list[dict[str, Any]] = field(default_factory=list)
     _changed: threading.Condition = field(default_factory=threading.Condition)
     _message_ids: itertools.count[int] = field(default_factory=lambda: itertools.count(1000))
@@ -58,6 +62,23 @@ class FakeBotApi:
             self.pushed[int(update["update_id"])] = update
             self._changed.notify_all()
             return int(update["update_id"])
+
+    def push_malformed(self, payload: dict[str, Any], *, numbered: bool = False) -> int:
+        """Queue an item Telegram would never send, served exactly as `payload` (so without an
+        update_id unless it holds one, valid or not), or with its update_id added if `numbered`.
+        It takes the next update_id, which an offset past it confirms like any other; returned."""
+        with self._changed:
+            update_id = next(self._update_ids)
+            served = {"update_id": update_id, **payload} if numbered else payload
+            self._updates.append({"update_id": update_id, _SERVED_AS: served})
+            self._changed.notify_all()
+            return update_id
+
+    @contextlib.contextmanager
+    def batch(self) -> Iterator[None]:
+        """What is pushed inside arrives in one getUpdates answer: none is served before the end."""
+        with self._changed:  # a reentrant lock: push() takes it again
+            yield
 
     def wait_for(
         self, predicate: Callable[[Call], bool], *, count: int = 1, timeout: float = 30.0
@@ -118,10 +139,11 @@ class FakeBotApi:
         timeout = min(float(params.get("timeout") or 0), 5.0)
         deadline = time.monotonic() + timeout
         with self._changed:
+            self.update_offsets.append(offset)
             self._updates = [u for u in self._updates if u["update_id"] >= offset]
             while not self._updates and time.monotonic() < deadline:
                 self._changed.wait(deadline - time.monotonic())
-            return list(self._updates[:100])
+            return [u.get(_SERVED_AS, u) for u in self._updates[:100]]
 
     def _sendMessage(self, params: dict[str, Any]) -> dict[str, Any]:
         return self._message(params)

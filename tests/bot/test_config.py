@@ -70,3 +70,19 @@ def test_bot_refuses_to_start_without_a_valid_token(token: str | None, tmp_path:
     err = done.stderr.decode()
     assert "TELEGRAM_BOT_TOKEN" in err and "Traceback" not in err
     assert len(err.strip().splitlines()) == 1
+
+
+def test_the_webhook_listens_on_loopback_unless_told_otherwise() -> None:
+    """A reverse proxy is meant to be in front: by default the port is not reachable from
+    other hosts, and a replica behind a proxy on another host says so explicitly."""
+    base = {"TELEGRAM_BOT_TOKEN": TOKEN, "CORPUS_DIR": str(SEEDS)}
+    assert load_config(base).listen_host == "127.0.0.1"
+    assert load_config({**base, "LISTEN_HOST": " "}).listen_host == "127.0.0.1"
+    assert load_config({**base, "LISTEN_HOST": "0.0.0.0"}).listen_host == "0.0.0.0"
+
+
+def test_compose_replicas_listen_on_every_interface() -> None:
+    """nginx reaches the replicas over the compose network, not their loopback."""
+    yaml = pytest.importorskip("yaml")
+    compose = yaml.safe_load((ROOT / "deploy" / "compose.yaml").read_text(encoding="utf-8"))
+    assert compose["services"]["bot"]["environment"]["LISTEN_HOST"] == "0.0.0.0"

@@ -98,3 +98,33 @@ async def test_the_bot_refuses_an_out_of_date_schema(tmp_path: Path, seeds_copy:
     )
     assert done.returncode == 2
     assert "draft-review db upgrade" in done.stderr and "Traceback" not in done.stderr
+
+
+async def test_upgrade_deletes_history_stored_under_placeholder_senders(
+    database_url: str,
+) -> None:
+    """0003: rows kept under the anonymous-admin, channel and service placeholders were one
+    history shared by strangers; the upgrade removes them and nothing else."""
+    from bot.schema import upgrade_to
+
+    engine = await _fresh(database_url)
+    await upgrade_to(engine, "0002")
+    async with engine.begin() as connection:
+        for user_id in (1087968824, 136817688, 777000, 42):
+            await connection.execute(
+                text(
+                    "insert into reviews (user_id, number, chat_id, created_at, draft, review_json, duplicate_ratio) "
+                    "values (:u, 1, -100, '2026-01-01 00:00:00', '草稿', '{}', 0)"
+                ),
+                {"u": user_id},
+            )
+            await connection.execute(
+                text("insert into review_counters (user_id, last_number) values (:u, 1)"),
+                {"u": user_id},
+            )
+    await upgrade(engine)
+    async with engine.connect() as connection:
+        reviews = (await connection.execute(text("select user_id from reviews"))).scalars()
+        counters = (await connection.execute(text("select user_id from review_counters"))).scalars()
+        assert (list(reviews), list(counters)) == ([42], [42])
+    await engine.dispose()

@@ -1,9 +1,12 @@
-"""Webhook mode: the secret token is checked, updates reach the real Application, /healthz."""
+"""Webhook mode: the secret token is checked, updates reach the real Application, /healthz;
+bodies over the limit are refused unread, malformed ones with 400 and nothing private logged."""
 
 from __future__ import annotations
 
 import asyncio
 import json
+import logging
+from collections.abc import AsyncIterator
 from pathlib import Path
 
 import httpx
@@ -11,7 +14,7 @@ import pytest
 
 from bot.app import AppType, build_application
 from bot.config import ConfigError, load_config
-from bot.webhook import SECRET_HEADER, build_web_app
+from bot.webhook import MAX_UPDATE_BYTES, SECRET_HEADER, build_web_app
 from core import Corpus
 from tests.bot import updates as u
 from tests.bot.conftest import make_config
@@ -100,3 +103,73 @@ def test_webhook_configuration_is_validated() -> None:
     assert (config.bot_mode, config.listen_port) == ("webhook", 9000)
     with pytest.raises(ConfigError):
         load_config({**base, "BOT_MODE": "carrier-pigeon"})
+
+
+class _Body:
+    """A request body streamed in chunks, counting the chunks the server pulled."""
+
+    def __init__(self, total: int, chunk: int = 64 * 1024) -> None:
+        self.chunks, self.pulled = total // chunk, 0
+        self._chunk = b" " * chunk
+
+    async def __aiter__(self) -> AsyncIterator[bytes]:
+        for _ in range(self.chunks):
+            self.pulled += 1
+            yield self._chunk
+
+
+async def test_a_body_declared_too_large_is_refused_before_it_is_read(
+    webhook_app: AppType,
+) -> None:
+    body = _Body(50 * 1024 * 1024)  # 50 MiB, with the right secret
+    headers = {SECRET_HEADER: SECRET, "Content-Length": str(50 * 1024 * 1024)}
+    async with _client(webhook_app) as client:
+        response = await client.post("/tg/hook", content=body, headers=headers)
+    assert response.status_code == 413
+    assert body.pulled == 0
+
+
+async def test_a_chunked_body_is_cut_off_at_the_limit(webhook_app: AppType) -> None:
+    body = _Body(16 * 1024 * 1024)  # no Content-Length: Transfer-Encoding: chunked
+    async with _client(webhook_app) as client:
+        response = await client.post("/tg/hook", content=body, headers={SECRET_HEADER: SECRET})
+    assert response.status_code == 413
+    assert body.pulled <= MAX_UPDATE_BYTES // (64 * 1024) + 1  # read no further than the limit
+
+
+DRAFT = "三是联系群众不够紧密，这是某位用户的草稿正文。"
+_MESSAGE = u.text(42, DRAFT)["message"]
+MALFORMED_BODIES = {
+    "not JSON": DRAFT.encode(),
+    "not UTF-8": b"\xff\xfe\xfa" + DRAFT.encode("gb18030"),
+    "a list": json.dumps([{"update_id": 1, "message": _MESSAGE}]).encode(),
+    "a string": json.dumps(DRAFT).encode(),
+    "null": b"null",
+    "a number": b"42",
+    "nested past json's limit": b'{"update_id": 1, "x": ' + b"[" * 100_000 + b"]" * 100_000 + b"}",
+    "nested 40 deep": b'{"update_id": 1, "x": ' + b"[" * 40 + b"]" * 40 + b"}",
+    "a 4000-digit update_id": b'{"update_id": ' + b"9" * 4000 + b"}",
+    "a 5000-digit number": b'{"update_id": 1, "x": ' + b"9" * 5000 + b"}",
+    "Infinity": b'{"update_id": 1, "x": Infinity}',
+    "NaN as update_id": b'{"update_id": NaN}',
+    "a text update_id": json.dumps({"update_id": DRAFT, "message": _MESSAGE}).encode(),
+    "a date past 9999": json.dumps(
+        {"update_id": 1, "message": {**_MESSAGE, "date": 2**51}}
+    ).encode(),
+    "no date, no chat": json.dumps(
+        {"update_id": 1, "message": {"message_id": 7, "text": DRAFT}}
+    ).encode(),
+}
+
+
+@pytest.mark.parametrize("body", MALFORMED_BODIES.values(), ids=MALFORMED_BODIES.keys())
+async def test_a_malformed_body_is_400_and_logged_without_its_content(
+    webhook_app: AppType, body: bytes, caplog: pytest.LogCaptureFixture
+) -> None:
+    caplog.set_level(logging.INFO)  # libraries as in production (at DEBUG PTB logs every call)
+    caplog.set_level(logging.DEBUG, logger="bot")
+    async with _client(webhook_app) as client:
+        response = await client.post("/tg/hook", content=body, headers={SECRET_HEADER: SECRET})
+    assert response.status_code == 400
+    assert "webhook: refused a malformed update" in caplog.text
+    assert DRAFT[:6] not in caplog.text and "Traceback" not in caplog.text

@@ -112,3 +112,64 @@ def inline(user_id: int, query: str) -> dict[str, Any]:
 
 BOT_ID_FOR_MESSAGES = 7000001
 BOT_MENTION = f"@{BOT_USERNAME}"
+OTHER_GROUP_ID = -100400500
+CHANNEL_ID = -100900900
+
+# The placeholder accounts Telegram puts in `from` when the sender is not shown as a person.
+ANONYMOUS_ADMIN = {
+    "id": 1087968824,
+    "is_bot": True,
+    "first_name": "Group",
+    "username": "GroupAnonymousBot",
+}
+CHANNEL_BOT = {"id": 136817688, "is_bot": True, "first_name": "Channel", "username": "Channel_Bot"}
+SERVICE_ACCOUNT = {"id": 777000, "is_bot": False, "first_name": "Telegram"}
+
+
+def channel(channel_id: int = CHANNEL_ID) -> dict[str, Any]:
+    return {"id": channel_id, "type": "channel", "title": "党建频道"}
+
+
+def _sent_by(payload: dict[str, Any], sender: dict[str, Any], **extra: Any) -> dict[str, Any]:
+    """`payload` as if sent by `sender` instead of a person (`reply_to` is kept)."""
+    kind = next(iter(payload))
+    return {kind: {**payload[kind], "from": sender, **extra}}
+
+
+def as_anonymous_admin(payload: dict[str, Any]) -> dict[str, Any]:
+    """An anonymous group admin: GroupAnonymousBot, with the group itself as `sender_chat`."""
+    return _sent_by(payload, ANONYMOUS_ADMIN, sender_chat=payload["message"]["chat"])
+
+
+def as_channel(payload: dict[str, Any], channel_id: int = CHANNEL_ID) -> dict[str, Any]:
+    """Someone posting in a group "as" a channel: Channel_Bot, the channel as `sender_chat`."""
+    return _sent_by(payload, CHANNEL_BOT, sender_chat=channel(channel_id))
+
+
+def automatic_forward(payload: dict[str, Any], channel_id: int = CHANNEL_ID) -> dict[str, Any]:
+    """A linked channel's post forwarded into its discussion group by Telegram."""
+    return _sent_by(
+        payload, SERVICE_ACCOUNT, sender_chat=channel(channel_id), is_automatic_forward=True
+    )
+
+
+def as_unknown_placeholder(payload: dict[str, Any]) -> dict[str, Any]:
+    """A placeholder id we do not know yet: only `sender_chat` shows it is not a person."""
+    sender = {"id": 424242, "is_bot": True, "first_name": "Someday", "username": "FutureBot"}
+    return _sent_by(payload, sender, sender_chat=channel())
+
+
+def from_placeholder(payload: dict[str, Any], sender: dict[str, Any]) -> dict[str, Any]:
+    """A callback or inline query whose `from` is a placeholder account."""
+    return _sent_by(payload, sender)
+
+
+def edited(payload: dict[str, Any]) -> dict[str, Any]:
+    """The same message again as an edit (same message_id, an edit_date)."""
+    return {"edited_message": {**payload["message"], "edit_date": int(time.time())}}
+
+
+def forwarded(payload: dict[str, Any], origin_user_id: int) -> dict[str, Any]:
+    """`payload`'s message as a forward of something `origin_user_id` wrote."""
+    origin = {"type": "user", "date": int(time.time()), "sender_user": user(origin_user_id)}
+    return {"message": {**payload["message"], "forward_origin": origin}}

@@ -154,7 +154,7 @@ def test_the_bot_end_to_end(api: FakeBotApi, bot: BotProcess) -> None:
     empty = ask(api, u.command(BOB, "/history"), BOB)
     assert "还没有审阅记录" in empty
 
-    original = u.text(BOB, COPIED, chat_id=u.GROUP_ID)
+    original = u.text(ALICE, COPIED, chat_id=u.GROUP_ID)  # her own: others' are not kept
     group_review = ask(
         api,
         u.command(ALICE, f"/review{u.BOT_MENTION}", chat_id=u.GROUP_ID, reply_to=original),
