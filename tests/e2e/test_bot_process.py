@@ -11,7 +11,6 @@ import signal
 import subprocess
 import sys
 import time
-from collections.abc import Iterator
 from pathlib import Path
 
 import docx
@@ -67,24 +66,6 @@ def _ready(call: Call) -> bool:
     """Start-up's last call (bot/menus.py): the private chats' menu."""
     scope = call.params.get("scope") or {}
     return call.method == "setMyCommands" and scope.get("type") == "all_private_chats"
-
-
-@pytest.fixture
-def api() -> FakeBotApi:
-    return FakeBotApi()
-
-
-@pytest.fixture
-def bot(api: FakeBotApi, tmp_path: Path, seeds_copy: Path) -> Iterator[BotProcess]:
-    with StandInServer(api) as server:
-        process = BotProcess(server, tmp_path / "data", tmp_path / "bot.log", seeds_copy)
-        process.start(api)
-        try:
-            yield process
-        finally:
-            if process.process and process.process.poll() is None:
-                process.process.kill()
-                process.process.wait()
 
 
 def ask(api: FakeBotApi, payload: dict, chat_id: int, expect: str = "") -> str:

@@ -8,15 +8,13 @@ again at once, forever, and answered nobody.
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterator
-from pathlib import Path
+from collections.abc import Callable
 from typing import Any
 
 import pytest
 
 from tests.bot import updates as u
 from tests.bot.fake_api import Call, FakeBotApi
-from tests.e2e.server import StandInServer
 from tests.e2e.test_bot_process import BotProcess, ask
 
 ALICE, BOB = 601, 602
@@ -27,24 +25,6 @@ NO_ID = "丁稿：这条更新没有 update_id。"
 BAD_ID = "戊稿：这条更新的 update_id 是一段文字。"
 UNREADABLE = "己稿：这段答复被截断，无法解析。"
 LATER = "庚稿：服务器恢复正常之后发来的草稿。"
-
-
-@pytest.fixture
-def api() -> FakeBotApi:
-    return FakeBotApi()
-
-
-@pytest.fixture
-def bot(api: FakeBotApi, tmp_path: Path, seeds_copy: Path) -> Iterator[BotProcess]:
-    with StandInServer(api) as server:
-        process = BotProcess(server, tmp_path / "data", tmp_path / "bot.log", seeds_copy)
-        process.start(api)
-        try:
-            yield process
-        finally:
-            if process.process and process.process.poll() is None:
-                process.process.kill()
-                process.process.wait()
 
 
 def _reviewed(chat_id: int) -> Callable[[Call], bool]:
