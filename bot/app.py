@@ -23,7 +23,7 @@ from telegram.ext import (
 )
 from telegram.request import BaseRequest
 
-from bot import corpus_handlers, handlers, history_handlers, jobs, menus
+from bot import corpus_handlers, handlers, history_handlers, jobs, menus, scheme_handlers
 from bot.config import Config, ConfigError, load_config
 from bot.context import CONTEXT_TYPES, BotContext, BotData, Services
 from bot.db import make_engine, make_sessions
@@ -103,6 +103,7 @@ def register(app: AppType) -> None:
     app.add_handler(CommandHandler(["start", "help"], handlers.start, filters=new))
     app.add_handler(CommandHandler("dimension", corpus_handlers.dimension, filters=new))
     app.add_handler(CommandHandler("dimensions", corpus_handlers.dimensions, filters=new))
+    app.add_handler(CommandHandler("scheme", scheme_handlers.scheme, filters=new))
     # One's own records are listed and managed only in private, never in front of a group.
     personal = ["history", "show", "delete", "forget"]
     app.add_handler(CommandHandler("history", history_handlers.history, filters=private))

@@ -13,6 +13,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from bot.encryption import parse_key
+from core.schemes import catalogue
 from core.shipped import default_corpus_dir
 
 _TOKEN = re.compile(r"^[0-9]{3,15}:[A-Za-z0-9_-]{30,64}$")
@@ -51,6 +52,7 @@ class Config:
     retention_days: int = 180
     reviews_per_minute: int = 6
     history_key: bytes | None = None
+    default_scheme: str | None = None  # for drafts with no clue and users with no /scheme
 
     def __repr__(self) -> str:  # never print the token, even by accident
         return f"Config(database={self.database_url.split('://')[0]}, corpus={self.corpus_dir})"
@@ -97,6 +99,9 @@ def load_config(env: Mapping[str, str]) -> Config:
     if port > 65535:
         problems.append("LISTEN_PORT 须在 1–65535 之间")
     history_key = _history_key(env, problems)
+    default_scheme = env.get("DEFAULT_SCHEME", "").strip() or None
+    if default_scheme is not None and default_scheme not in catalogue().ids:
+        problems.append(f"DEFAULT_SCHEME 须为 {'/'.join(catalogue().ids)} 之一")
     if problems:
         raise ConfigError(problems)
     return Config(
@@ -119,6 +124,7 @@ def load_config(env: Mapping[str, str]) -> Config:
         retention_days=retention,
         reviews_per_minute=per_minute,
         history_key=history_key,
+        default_scheme=default_scheme,
     )
 
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 import logging
 from dataclasses import replace
 from pathlib import PurePosixPath
@@ -19,8 +20,12 @@ from bot.render import (
     dimensions_message,
     examples_messages,
 )
+from bot.scheme_handlers import fallback_scheme, preferred_scheme
+from bot.senders import is_person
 from core import DraftInputError, UnknownDimensionError
+from core.examples import ranked_examples
 from core.reading import decode_text, docx_text
+from core.schemes import Dimension, Scheme, catalogue
 from core.text import is_blank
 
 EXAMPLES_PAGE = 3
@@ -29,67 +34,95 @@ log = logging.getLogger(__name__)
 
 
 async def dimension(update: Update, context: BotContext) -> None:
-    """/dimension [名称]: corpus examples for a dimension, or six buttons to choose one."""
+    """/dimension [名称]: corpus examples for an aspect, or buttons for the aspects of the scheme
+    the user works with (their /scheme choice, else the default)."""
     message = update.effective_message
     if message is None:
         return
-    scheme = context.services.corpus.scheme
+    scheme = await _user_scheme(update, context)
     name = " ".join(context.args or []).strip()
     if not name:
         buttons = [
-            [InlineKeyboardButton(d.name, callback_data=f"dim:{i}:0")]
+            [InlineKeyboardButton(d.name, callback_data=f"dim:{_scheme_index(scheme)}:{i}:0")]
             for i, d in enumerate(scheme.dimensions)
         ]
         await message.reply_text(
-            "请选择要查看示例的方面：", reply_markup=InlineKeyboardMarkup(buttons)
+            f"请选择要查看示例的方面（{scheme.title}；/scheme 可换方案）：",
+            reply_markup=InlineKeyboardMarkup(buttons),
         )
         return
     try:
-        index = scheme.names.index(scheme.resolve(name).name)
+        found_scheme, dim = _lookup(scheme, name)
     except UnknownDimensionError as exc:
-        await message.reply_text(f"{exc}。可用的方面：{'、'.join(scheme.names)}")
+        await message.reply_text(f"{exc}。{scheme.title}的方面：{'、'.join(scheme.names)}")
         return
-    await _send_examples(message, context, index, 0)
+    await _send_examples(message, context, found_scheme, found_scheme.names.index(dim.name), 0)
 
 
-async def _send_examples(message: Message, context: BotContext, index: int, start: int) -> None:
+def _lookup(scheme: Scheme, name: str) -> tuple[Scheme, Dimension]:
+    """The aspect in the user's scheme first, else in any shipped scheme."""
+    try:
+        return scheme, scheme.resolve(name)
+    except UnknownDimensionError:
+        return catalogue().find_dimension(name)
+
+
+async def _user_scheme(update: Update, context: BotContext) -> Scheme:
+    user = update.effective_user
+    asker = user.id if user is not None and is_person(update) else None
+    found = context.services
+    return fallback_scheme(found, await preferred_scheme(found, asker))
+
+
+def _scheme_index(scheme: Scheme) -> int:
+    return catalogue().ids.index(scheme.name)
+
+
+async def _send_examples(
+    message: Message, context: BotContext, scheme: Scheme, index: int, start: int
+) -> None:
     corpus = context.services.corpus
-    name = corpus.scheme.names[index]
-    everything = corpus.examples(name, n=start + EXAMPLES_PAGE + 1)
+    name = scheme.names[index]
+    # Ranking reads the index once per aspect (then cached): not on the event loop.
+    everything = await asyncio.to_thread(ranked_examples, corpus, scheme, name)
     page = everything[start : start + EXAMPLES_PAGE]
-    parts = examples_messages(name, page, start)
+    parts = examples_messages(scheme, name, page, start, len(everything))
     more = len(everything) > start + EXAMPLES_PAGE
     for i, part in enumerate(parts):
         markup = None
         if more and i == len(parts) - 1:
             button = InlineKeyboardButton(
-                "再看三条", callback_data=f"dim:{index}:{start + EXAMPLES_PAGE}"
+                "再看三条",
+                callback_data=f"dim:{_scheme_index(scheme)}:{index}:{start + EXAMPLES_PAGE}",
             )
             markup = InlineKeyboardMarkup([[button]])
         await message.reply_html(part, reply_markup=markup)
 
 
 async def dimension_button(update: Update, context: BotContext) -> None:
-    """A dimension or "more" button: send the next page of examples."""
+    """An aspect or "more" button: send the next page of examples."""
     query = update.callback_query
     if query is None:
         return
-    parsed = callback_ints(query.data, "dim", 2)
-    names = context.services.corpus.scheme.names
-    if parsed is None or not 0 <= parsed[0] < len(names) or not 0 <= parsed[1] <= 1000:
+    parsed = callback_ints(query.data, "dim", 3)
+    schemes = catalogue().schemes
+    if parsed is None or not 0 <= parsed[0] < len(schemes):
+        await query.answer("该按钮已失效，请重新发送 /dimension。")
+        return
+    scheme = schemes[parsed[0]]
+    if not 0 <= parsed[1] < len(scheme.names) or not 0 <= parsed[2] <= 10_000:
         await query.answer("该按钮已失效，请重新发送 /dimension。")
         return
     await query.answer()
     if isinstance(query.message, Message):
-        await _send_examples(query.message, context, parsed[0], parsed[1])
+        await _send_examples(query.message, context, scheme, parsed[1], parsed[2])
 
 
 async def dimensions(update: Update, context: BotContext) -> None:
-    """/dimensions: the six with a one-line description each."""
+    """/dimensions: the aspects of the user's scheme with a one-line description each."""
     if update.effective_message:
-        await update.effective_message.reply_html(
-            dimensions_message(context.services.corpus.scheme)
-        )
+        scheme = await _user_scheme(update, context)
+        await update.effective_message.reply_html(dimensions_message(scheme))
 
 
 async def add_corpus(update: Update, context: BotContext) -> None:

@@ -52,6 +52,16 @@ class ReviewCounter(Base):
     last_number: Mapped[int] = mapped_column(Integer)
 
 
+class UserSetting(Base):
+    """What a user chose for their own reviews (the scheme from /scheme); /forget deletes it."""
+
+    __tablename__ = "user_settings"
+
+    user_id: Mapped[int] = mapped_column(BigInteger, primary_key=True, autoincrement=False)
+    scheme: Mapped[str | None] = mapped_column(String(40), nullable=True)
+    updated_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
+
+
 class CorpusDocument(Base):
     """A reference document added through the bot; every replica loads these."""
 

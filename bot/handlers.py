@@ -27,6 +27,7 @@ from bot.render import (
     NOT_SUPPORTED,
     review_messages,
 )
+from bot.scheme_handlers import preferred_scheme
 from bot.senders import NOT_A_PERSON_UNSAVED, is_person
 from bot.storage import ReviewStore, StoredReview
 from core import DraftInputError, review
@@ -129,9 +130,11 @@ async def _review_and_reply(
         return
     if not person:
         unsaved = NOT_A_PERSON_UNSAVED
+    preferred = await preferred_scheme(found, asker if person else None)
     async with found.queues.lock(asker):  # this user's drafts in the order they were sent
         async with _typing(context, message.chat_id):
-            result = (await asyncio.to_thread(review, text, found.corpus)).to_dict()
+            done = await asyncio.to_thread(review, text, found.corpus, preferred=preferred)
+            result = done.to_dict()
         stored = None
         if unsaved is None:
             stored = await _store(found.store, asker, message.chat_id, text, result)

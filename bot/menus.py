@@ -13,7 +13,8 @@ PRIVATE_COMMANDS = (
     BotCommand("start", "开始使用与示例"),
     BotCommand("help", "使用说明"),
     BotCommand("dimension", "查看某一方面的语料示例，如 /dimension 廉洁自律"),
-    BotCommand("dimensions", "六个方面及说明"),
+    BotCommand("dimensions", "当前方案的各方面及说明"),
+    BotCommand("scheme", "查看或选择方案（年度方面），如 /scheme 2024"),
     BotCommand("history", "最近十次审阅记录"),
     BotCommand("show", "重新查看一次审阅，如 /show 3"),
     BotCommand("delete", "删除一次审阅，如 /delete 3"),
@@ -29,14 +30,14 @@ GROUP_COMMANDS = (
 )
 # Shown in an empty chat before the first /start (at most 512 characters).
 DESCRIPTION = (
-    "您好！我是材料审阅助手，为起草对照检查材料的同志提供参考：按六个方面评分，"
+    "您好！我是材料审阅助手，为起草对照检查材料的同志提供参考：按材料所属年度的方面评分，"
     "指出与已有材料近似（照搬套话）的段落及出处，提示需要写实、写具体的地方。\n\n"
     "开始：直接发送材料文字，或上传 .txt、.docx 文件；在群聊中，回复一条消息并发送 /review。\n"
     "您的材料只保存在您自己的记录中，可随时发送 /forget 删除。"
 )
 # Shown on the bot's profile and when it is shared (at most 120 characters).
 SHORT_DESCRIPTION = (
-    "审阅对照检查材料：六个方面评分，查找近似段落。发送材料文字或 .txt、.docx 文件即可开始。"
+    "审阅对照检查材料：按年度方面评分，查找近似段落。发送材料文字或 .txt、.docx 文件即可开始。"
 )
 
 

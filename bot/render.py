@@ -133,9 +133,7 @@ def _verdict(review: dict[str, Any], number: int | None) -> str:
     title = "<b>审阅结果</b>" + (f"（第 {number} 号）" if number is not None else "")
     top = review.get("dimension")
     top_line = (
-        f"主要维度：<b>{escape(top)}</b>"
-        if top
-        else "主要维度：未能判断（缺少与六个方面相关的表述）"
+        f"主要维度：<b>{escape(top)}</b>" if top else "主要维度：未能判断（缺少与各方面相关的表述）"
     )
     matches = review.get("matches", [])
     share = review.get("duplicate_ratio", 0.0) * 100
@@ -143,11 +141,20 @@ def _verdict(review: dict[str, Any], number: int | None) -> str:
         copies = f"与语料库近似：<b>{len(matches)}</b> 处，占全文 {share:.1f}%"
     else:
         copies = "与语料库近似：未发现"
-    return "\n".join([title, top_line, copies])
+    lines = [title]
+    scheme = review.get("scheme")
+    if scheme:
+        lines.append(f"方案：{escape(str(scheme.get('reason', scheme.get('title', ''))))}")
+        if scheme.get("source") in ("default", "chosen") and scheme.get("confidence", 1) < 1:
+            lines.append("<i>如方案不对，可发送 /scheme 选择</i>")
+    lines += [top_line, copies]
+    lines += [f"<i>注：{escape(str(note))}</i>" for note in review.get("notes", [])]
+    return "\n".join(lines)
 
 
 def _score_lines(review: dict[str, Any]) -> str:
-    lines = ["<b>六个方面得分</b>"]
+    whole = bool(review.get("verdict"))
+    lines = ["<b>各方面覆盖</b>（按查摆的问题条数）" if whole else "<b>各方面得分</b>"]
     evidence = review.get("evidence", {})
     for name, value in review.get("scores", {}).items():
         why = "、".join(evidence.get(name, [])[:3])
@@ -218,10 +225,20 @@ def history_message(summaries: Sequence[ReviewSummary]) -> str:
     return "\n".join(lines)
 
 
-def examples_messages(dimension: str, passages: Sequence[Passage], start: int) -> list[str]:
+def examples_messages(
+    scheme: Scheme, dimension: str, passages: Sequence[Passage], start: int, total: int
+) -> list[str]:
+    if not passages and start == 0:
+        return [
+            f"语料库中暂无“{escape(dimension)}”方面（{escape(scheme.title)}）可作范例的段落"
+            "（套话较多或与其他材料雷同的段落不作范例）。"
+        ]
     if not passages:
-        return [f"语料库中没有更多“{escape(dimension)}”方面的例句了。"]
-    blocks = [f"<b>“{escape(dimension)}”方面的语料示例</b>"]
+        return [f"“{escape(dimension)}”方面的示例已全部列出（共 {total} 条）。"]
+    blocks = [
+        f"<b>“{escape(dimension)}”方面的语料示例</b>（{escape(scheme.title)}，"
+        f"第 {start + 1}–{start + len(passages)} 条，共 {total} 条，按具体程度排序）"
+    ]
     for n, passage in enumerate(passages, start + 1):
         blocks.append(
             f"{n}. {escape(clip(passage.text, 600))}\n<i>来源：{escape(passage.document)}</i>"
@@ -233,7 +250,9 @@ def dimensions_message(scheme: Scheme) -> str:
     lines = [f"<b>{escape(scheme.title)}</b>"]
     for dim in scheme.dimensions:
         lines.append(f"· <b>{escape(dim.name)}</b>：{escape(dim.description)}")
-    lines.append("\n发送 /dimension 名称 查看语料示例，例如 /dimension 廉洁自律")
+    first = scheme.dimensions[0].name if scheme.dimensions else "廉洁自律"
+    lines.append(f"\n发送 /dimension 名称 查看语料示例，例如 /dimension {escape(first)}")
+    lines.append("发送 /scheme 查看或选择其他年度的方案。")
     return "\n".join(lines)
 
 
@@ -243,13 +262,16 @@ def _when(moment: datetime) -> str:
 
 HELP = (
     "<b>材料审阅助手</b>\n"
-    "帮您审阅对照检查材料：按六个方面打分，指出与已有材料近似（照搬套话）的段落及出处。\n\n"
+    "帮您审阅对照检查材料：按材料所属年度的方面（自动识别 2022–2025 年度民主生活会、"
+    "党纪学习教育六大纪律、组织生活会等，也可按材料自拟的方面）打分，"
+    "指出与已有材料近似（照搬套话）的段落及出处。\n\n"
     "<b>怎么用</b>\n"
     "· 直接发送一段文字或整篇材料，例如：\n"
     "  <i>一是理论学习不够系统，往往以会代学，去年只读完两本原著。</i>\n"
     "· 也可以发送 .txt 或 .docx 文件。\n"
     "· /dimension 廉洁自律 — 查看该方面的语料示例\n"
-    "· /dimensions — 六个方面及说明\n"
+    "· /dimensions — 当前方案的各方面及说明\n"
+    "· /scheme — 查看或选择方案（材料中没有年度线索时使用）\n"
     "· /history — 最近十次审阅；/show 编号、/delete 编号（仅限私聊）\n"
     "· /forget — 删除您的全部记录（仅限私聊）\n"
     "· 群聊中：回复某条消息发送 /review 审阅它（只保存您本人消息的审阅）；"

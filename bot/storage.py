@@ -18,7 +18,7 @@ from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.exc import SQLAlchemyError
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
-from bot.db import ReviewCounter, ReviewRecord
+from bot.db import ReviewCounter, ReviewRecord, UserSetting
 from bot.encryption import DraftCipher, open_stored
 
 log = logging.getLogger(__name__)
@@ -64,6 +64,10 @@ class ReviewStore(Protocol):
 
     async def forget(self, user_id: int) -> int: ...
 
+    async def scheme(self, user_id: int) -> str | None: ...
+
+    async def set_scheme(self, user_id: int, scheme: str | None) -> None: ...
+
     async def purge(self, before: datetime) -> int: ...
 
 
@@ -93,7 +97,7 @@ class SqlReviewStore:
                 created_at=datetime.now(UTC),
                 draft=self._seal(normalised, user_id),
                 review_json=self._seal(json.dumps(rest, ensure_ascii=False), user_id),
-                top_dimension=review.get("dimension"),
+                top_dimension=_clip(review.get("dimension"), TOP_DIMENSION_CHARS),
                 duplicate_ratio=float(review.get("duplicate_ratio", 0.0)),
             )
             session.add(record)
@@ -164,9 +168,36 @@ class SqlReviewStore:
                 delete(ReviewRecord).where(ReviewRecord.user_id == user_id)
             )
             await session.execute(delete(ReviewCounter).where(ReviewCounter.user_id == user_id))
+            await session.execute(delete(UserSetting).where(UserSetting.user_id == user_id))
             removed = int(getattr(result, "rowcount", 0))
         await self._reclaim()
         return removed
+
+    async def scheme(self, user_id: int) -> str | None:
+        """The scheme this user chose with /scheme, or None (detect, else the default)."""
+        async with self._sessions() as session:
+            found = await session.scalar(
+                select(UserSetting.scheme).where(UserSetting.user_id == user_id)
+            )
+            return None if found is None else str(found)
+
+    async def set_scheme(self, user_id: int, scheme: str | None) -> None:
+        """Remember the user's scheme; None forgets the choice (the row goes too)."""
+        async with self._sessions.begin() as session:
+            if scheme is None:
+                await session.execute(delete(UserSetting).where(UserSetting.user_id == user_id))
+                return
+            dialect = session.get_bind().dialect.name
+            insert = sqlite_insert if dialect == "sqlite" else postgresql_insert
+            now = datetime.now(UTC)
+            await session.execute(
+                insert(UserSetting)
+                .values(user_id=user_id, scheme=scheme, updated_at=now)
+                .on_conflict_do_update(
+                    index_elements=[UserSetting.user_id],
+                    set_={"scheme": scheme, "updated_at": now},
+                )
+            )
 
     async def purge(self, before: datetime) -> int:
         """Delete every review stored before `before` (the retention period), and the counters
@@ -225,6 +256,13 @@ async def _next_number(session: AsyncSession, user_id: int) -> int:
         .returning(ReviewCounter.last_number)
     )
     return int(await session.scalar(statement) or 1)
+
+
+TOP_DIMENSION_CHARS = 32  # the column's width; a draft's own aspect names can be longer
+
+
+def _clip(value: object, limit: int) -> str | None:
+    return None if value is None else str(value)[:limit]
 
 
 def _aware(moment: datetime) -> datetime:

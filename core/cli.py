@@ -16,11 +16,12 @@ from typing import NoReturn, TextIO
 
 from core import corpus_commands
 from core.corpus import Corpus, CorpusError
+from core.examples import ranked_examples
 from core.reading import DraftInputError, decode_text, read_draft
 from core.review import review
-from core.schemes import UnknownDimensionError
+from core.schemes import UnknownDimensionError, UnknownSchemeError, catalogue
 from core.shipped import default_corpus_dir
-from core.terminal import Style, render_examples, render_review, render_stats
+from core.terminal import Style, render_examples, render_review, render_schemes, render_stats
 from core.text import is_blank
 from core.tokens import Tokenizer
 
@@ -51,11 +52,16 @@ def _parser(extra: Mapping[str, ExtraCommand]) -> argparse.ArgumentParser:
     rev = sub.add_parser("review", help="审阅一份材料（.txt / .docx，或 - 表示标准输入）")
     rev.add_argument("path", nargs="?", default="-", help="材料文件；省略或 - 表示从标准输入读取")
     rev.add_argument("--json", action="store_true", help="输出 JSON")
+    rev.add_argument(
+        "--scheme", default=None, help="按指定方案审阅（draft-review schemes 查看；默认自动识别）"
+    )
     _common(rev)
     ex = sub.add_parser("examples", help="某一维度的语料示例")
     ex.add_argument("dimension", help="维度名称，如 廉洁自律")
     ex.add_argument("-n", type=int, default=3, help="条数（默认 3）")
+    ex.add_argument("--scheme", default=None, help="在指定方案中查找该维度（默认最新含此名的方案）")
     _common(ex)
+    _common(sub.add_parser("schemes", help="列出可用的方案（各年度的方面）"))
     corpus = sub.add_parser("corpus", help="语料库管理")
     corpus_sub = corpus.add_subparsers(dest="corpus_command", required=True, parser_class=_Parser)
     _common(corpus_sub.add_parser("stats", help="语料库统计"))
@@ -89,7 +95,13 @@ def main(
     args = _parser(extra).parse_args(words)
     try:
         return _run(args, sys.stdout)
-    except (UsageError, DraftInputError, CorpusError, UnknownDimensionError) as exc:
+    except (
+        UsageError,
+        DraftInputError,
+        CorpusError,
+        UnknownDimensionError,
+        UnknownSchemeError,
+    ) as exc:
         print(f"draft-review：{exc}", file=sys.stderr)
         return EXIT_USAGE
     except KeyboardInterrupt:
@@ -103,9 +115,14 @@ def main(
 
 def _run(args: argparse.Namespace, out: TextIO) -> int:
     style = Style.colour(_colour_wanted(args.color, out))
+    if args.command == "schemes":
+        out.write(render_schemes(catalogue(), style))
+        return 0
     if args.command == "review":
         text = _read_input(args.path)
-        result = review(text, _corpus(args.corpus))
+        if args.scheme is not None:
+            catalogue().get(args.scheme)  # an unknown id fails before the corpus is loaded
+        result = review(text, _corpus(args.corpus), scheme=args.scheme)
         if args.json:
             json.dump(result.to_dict(), out, ensure_ascii=False, indent=2)
             out.write("\n")
@@ -118,8 +135,9 @@ def _run(args: argparse.Namespace, out: TextIO) -> int:
     if args.command == "examples":
         if args.n < 1:
             raise UsageError("-n 须为正整数")
-        name = corpus.scheme.resolve(args.dimension).name
-        out.write(render_examples(name, corpus.examples(name, args.n), style))
+        scheme, dim = corpus.catalogue.find_dimension(args.dimension, args.scheme)
+        found = ranked_examples(corpus, scheme, dim.name)
+        out.write(render_examples(scheme, dim.name, found[: args.n], style))
         return 0
     out.write(render_stats(str(_corpus_dir(args.corpus)), corpus.stats(), style))
     return 0

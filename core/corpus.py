@@ -8,15 +8,15 @@ corpus on disk (core/persistence.py) grows by one segment when documents are add
 from __future__ import annotations
 
 from collections.abc import Callable, Iterable, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 
+from core.detection import structure_of
 from core.matching import MatchIndex, Segment, build_segment, document_sentences
 from core.models import Document, Passage
 from core.reading import DraftInputError, decode_text
-from core.schemes import Scheme, load_scheme
-from core.scoring import DimensionModel, WordCounts, count_words, learn
-from core.structure import parse
+from core.schemes import Catalogue, Scheme, catalogue
+from core.scoring import ConcernModel, WordCounts, count_words, learn
 from core.text import normalize
 from core.tokens import Tokenizer
 
@@ -62,39 +62,43 @@ class CorpusPart:
 class Corpus:
     """Everything a review needs from the reference documents. Build once, share freely."""
 
-    scheme: Scheme
+    catalogue: Catalogue
     index: MatchIndex
-    model: DimensionModel
+    model: ConcernModel
     example_pool: tuple[Passage, ...]
     counts: CorpusStats
     word_counts: WordCounts | None = None  # what the model learned from, so more can be added
+    # Ranked examples per (scheme, names, dimension): ranking reads the index, so do it once.
+    examples_cache: dict[tuple[str, tuple[str, ...], str], tuple[Passage, ...]] = field(
+        default_factory=dict
+    )
 
     @property
     def names(self) -> tuple[str, ...]:
         return self.index.names
 
-    def examples(self, dimension: str, n: int = 3) -> tuple[Passage, ...]:
-        """Up to n problem passages for a dimension, taken from as many documents as possible."""
-        name = self.scheme.resolve(dimension).name
-        pool = [p for p in self.example_pool if p.dimension == name]
-        pool.sort(key=lambda p: p.section != "problem")  # problems first, then causes, measures
-        chosen: list[Passage] = []
-        used: set[str] = set()
-        for round_robin in (True, False):  # first one per document, then the rest in order
-            for passage in pool:
-                if len(chosen) == n:
-                    return tuple(chosen)
-                if passage in chosen or (round_robin and passage.document in used):
-                    continue
-                chosen.append(passage)
-                used.add(passage.document)
-        return tuple(chosen)
+    def passages(self, scheme: Scheme, dimension: str) -> list[Passage]:
+        """Stored example passages of one aspect of `scheme`: those filed under it by their own
+        heading, and those from other frames whose text this scheme's scorer files there (so
+        every example stays in its aspect whichever year's frame the document was written to)."""
+        name = scheme.resolve(dimension).name
+        scorer = self.model.scorer(scheme)
+        out = []
+        for passage in self.example_pool:
+            if passage.scheme == scheme.name:
+                if passage.dimension == name:
+                    out.append(passage)
+                continue
+            words = self.model.tokenizer.words(passage.text)
+            if scorer.score(passage.text, words)[1] == name:
+                out.append(passage)
+        return out
 
     def stats(self) -> CorpusStats:
         return self.counts
 
 
-def passages_of(name: str, doc: Document) -> list[Passage]:
+def passages_of(name: str, doc: Document, scheme: str | None = None) -> list[Passage]:
     """Each item of each block (or the block body when it has no items) as a passage."""
     out: list[Passage] = []
     for block in doc.blocks:
@@ -102,7 +106,9 @@ def passages_of(name: str, doc: Document) -> list[Passage]:
         if block.items and block.items[0].start > block.body.start:  # 主要表现在：一是…
             spans[0] = (block.body.start, spans[0][1])
         for start, end in spans:
-            out.append(Passage(name, block.section, block.heading_dimension, doc.text[start:end]))
+            out.append(
+                Passage(name, block.section, block.heading_dimension, doc.text[start:end], scheme)
+            )
     return out
 
 
@@ -110,34 +116,44 @@ def build_part(
     named_texts: Sequence[tuple[str, str]],
     *,
     first_doc: int,
-    scheme: Scheme,
+    catalogue: Catalogue,
     tokenizer: Tokenizer,
     on_progress: Progress | None = None,
 ) -> CorpusPart:
-    """Parse documents (ids from `first_doc`) into an index segment, examples and counts."""
+    """Parse documents (ids from `first_doc`) into an index segment, examples and counts. Each
+    document's headings are read under the frame it is written to; its passages teach the
+    concern their aspect stands for, so what is learned serves every year's scheme."""
     records: list[tuple[int, str]] = []
     passages: list[Passage] = []
     for i, (name, raw) in enumerate(named_texts):
-        doc = parse(normalize(raw), scheme)
+        doc, choice = structure_of(normalize(raw), catalogue)
         records.extend(document_sentences(first_doc + i, doc))
-        passages.extend(passages_of(name, doc))
+        passages.extend(passages_of(name, doc, choice.scheme.name))
         if on_progress is not None:
             on_progress(i + 1, len(named_texts))
-    labelled = tuple((d, sum(1 for p in passages if p.dimension == d)) for d in scheme.names)
+    label = concern_labeller(catalogue)
+    concerns = tuple(c.id for c in catalogue.concerns)
+    labelled = tuple((c, sum(1 for p in passages if label(p) == c)) for c in concerns)
     return CorpusPart(
         segment=build_segment(records),
         names=tuple(name for name, _ in named_texts),
-        examples=_example_sample(passages, scheme.names),
-        counts=count_words(passages, scheme.names, tokenizer),
+        examples=_example_sample(passages),
+        counts=count_words(passages, concerns, tokenizer, label),
         stats=CorpusStats(len(named_texts), len(records), len(passages), labelled),
     )
 
 
-def _example_sample(passages: list[Passage], names: tuple[str, ...]) -> tuple[Passage, ...]:
-    """A bounded, document-diverse sample of labelled passages per dimension."""
+def concern_labeller(catalogue: Catalogue) -> Callable[[Passage], str | None]:
+    """A passage's concern: the main concern of the aspect its heading files it under."""
+    primary = {(s.name, d.name): d.primary_concern for s in catalogue.schemes for d in s.dimensions}
+    return lambda p: primary.get((p.scheme or "", p.dimension or ""))
+
+
+def _example_sample(passages: list[Passage]) -> tuple[Passage, ...]:
+    """A bounded, document-diverse sample of labelled passages per scheme and dimension."""
     kept: list[Passage] = []
-    for name in names:
-        pool = [p for p in passages if p.dimension == name]
+    for key in dict.fromkeys((p.scheme, p.dimension) for p in passages if p.dimension):
+        pool = [p for p in passages if (p.scheme, p.dimension) == key]
         pool.sort(key=lambda p: p.section != "problem")
         firsts = list({p.document: p for p in reversed(pool)}.values())[::-1]
         chosen = firsts[:EXAMPLES_KEPT]  # one (the earliest) per document first, for variety
@@ -149,20 +165,21 @@ def _example_sample(passages: list[Passage], names: tuple[str, ...]) -> tuple[Pa
 def assemble(
     parts: Iterable[CorpusPart],
     *,
-    scheme: Scheme,
+    catalogue: Catalogue,
     tokenizer: Tokenizer,
     use_lexicon: bool = True,
     use_learned: bool = True,
 ) -> Corpus:
     """One corpus from its parts (in document-id order)."""
     parts = list(parts)
-    counts = WordCounts.empty(len(scheme.names))
-    stats = CorpusStats(0, 0, 0, tuple((d, 0) for d in scheme.names))
+    concerns = tuple(c.id for c in catalogue.concerns)
+    counts = WordCounts.empty(len(concerns))
+    stats = CorpusStats(0, 0, 0, tuple((c, 0) for c in concerns))
     for part in parts:
         counts, stats = counts + part.counts, stats + part.stats
-    model = learn(counts, scheme, tokenizer, use_lexicon=use_lexicon, use_learned=use_learned)
+    model = learn(counts, catalogue, tokenizer, use_lexicon=use_lexicon, use_learned=use_learned)
     return Corpus(
-        scheme=scheme,
+        catalogue=catalogue,
         index=MatchIndex(tuple(n for p in parts for n in p.names), tuple(p.segment for p in parts)),
         model=model,
         example_pool=tuple(e for p in parts for e in p.examples),
@@ -178,15 +195,15 @@ def extend_corpus(
     added counts. The old corpus is untouched (reviews running on it finish on it)."""
     if not named_texts:
         return corpus
-    scheme = corpus.scheme
-    part = build_part(named_texts, first_doc=len(corpus.names), scheme=scheme, tokenizer=tokenizer)
-    counts = (corpus.word_counts or WordCounts.empty(len(scheme.names))) + part.counts
+    cat = corpus.catalogue
+    part = build_part(named_texts, first_doc=len(corpus.names), catalogue=cat, tokenizer=tokenizer)
+    counts = (corpus.word_counts or WordCounts.empty(len(cat.concerns))) + part.counts
     return Corpus(
-        scheme=scheme,
+        catalogue=cat,
         index=MatchIndex(corpus.names + part.names, (*corpus.index.segments, part.segment)),
         model=learn(
             counts,
-            scheme,
+            cat,
             tokenizer,
             use_lexicon=corpus.model.use_lexicon,
             use_learned=corpus.model.use_learned,
@@ -200,18 +217,22 @@ def extend_corpus(
 def build_corpus(
     named_texts: Iterable[tuple[str, str]],
     *,
-    scheme: Scheme | None = None,
+    catalogue: Catalogue | None = None,
     tokenizer: Tokenizer | None = None,
     use_lexicon: bool = True,
     use_learned: bool = True,
 ) -> Corpus:
     """Build a corpus in memory from (name, raw text) pairs; nothing is written anywhere."""
-    scheme = scheme or load_scheme()
+    cat = catalogue or _shipped_catalogue()
     tokenizer = tokenizer or Tokenizer()
-    part = build_part(list(named_texts), first_doc=0, scheme=scheme, tokenizer=tokenizer)
+    part = build_part(list(named_texts), first_doc=0, catalogue=cat, tokenizer=tokenizer)
     return assemble(
-        [part], scheme=scheme, tokenizer=tokenizer, use_lexicon=use_lexicon, use_learned=use_learned
+        [part], catalogue=cat, tokenizer=tokenizer, use_lexicon=use_lexicon, use_learned=use_learned
     )
+
+
+def _shipped_catalogue() -> Catalogue:
+    return catalogue()
 
 
 def corpus_files(path: Path) -> list[Path]:

@@ -22,7 +22,7 @@ import jieba
 
 from core.corpus import EXAMPLES_KEPT
 from core.matching import MIN_KEY_CHARS, STOCK_MAX_CHARS, STOCK_MIN_DOCUMENTS
-from core.schemes import Scheme
+from core.schemes import Catalogue
 from core.tokens import Tokenizer
 
 # Bump when code changes what a built corpus stores: normalisation and sentence splitting
@@ -42,7 +42,7 @@ DATA_FILES = (
 # traditional.txt) are read only by the checks on a draft, never while building: no rebuild.
 
 
-def fingerprint(scheme: Scheme, tokenizer: Tokenizer) -> dict[str, str]:
+def fingerprint(schemes: Catalogue, tokenizer: Tokenizer) -> dict[str, str]:
     """Every input that shapes a built corpus, by the name a rebuild reason shows, with its
     version or a digest of its contents. It reads ~5 MB of dictionary: compute it once per load."""
     inputs = {
@@ -53,10 +53,21 @@ def fingerprint(scheme: Scheme, tokenizer: Tokenizer) -> dict[str, str]:
         "Unicode 版本": unicodedata.unidata_version,
         # A jieba release may split words differently even with the same dictionary.
         "jieba 版本": str(jieba.__version__),
-        # Names and aliases label the passages by their headings; the lexicon is not stored
-        # (the model learns from the counts at every load), so editing it needs no rebuild.
-        f"维度方案 {scheme.name}": _digest(
-            repr([(d.name, d.aliases) for d in scheme.dimensions]).encode()
+        # Names, aliases, clues and concern maps label the passages by their headings and
+        # frames; lexicons are not stored (the model learns from the counts at every load), so
+        # editing them needs no rebuild.
+        "维度方案 " + "+".join(schemes.ids): _digest(
+            repr(
+                [
+                    (
+                        s.name,
+                        s.clues,
+                        [(d.name, d.aliases, d.primary_concern) for d in s.dimensions],
+                    )
+                    for s in schemes.schemes
+                ]
+                + [c.id for c in schemes.concerns]
+            ).encode()
         ),
     }
     inputs |= {name: _digest(DATA_DIR.joinpath(name).read_bytes()) for name in DATA_FILES}

@@ -14,7 +14,7 @@ CHECKS = {
 }
 SEVERITIES = {"high": "重要", "medium": "一般", "low": "提示"}
 BREAKDOWN = {
-    "coverage": "覆盖六个方面",
+    "coverage": "覆盖各方面",
     "specificity": "具体（见人见事）",
     "originality": "原创（少套话）",
     "sharpness": "批评力度",

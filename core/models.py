@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import Any, Literal
+from typing import Any, Literal, Protocol
 
 SectionKind = Literal["problem", "cause", "measure"]
 Severity = Literal["high", "medium", "low"]
@@ -18,6 +18,18 @@ CheckName = Literal[
     "typo",
 ]
 SEVERITY_ORDER: dict[str, int] = {"high": 0, "medium": 1, "low": 2}
+
+
+class SchemeInfo(Protocol):
+    """What a review says of the scheme it used (core/detection.py's SchemeChoice)."""
+
+    @property
+    def source(self) -> str: ...
+
+    @property
+    def reason(self) -> str: ...
+
+    def to_dict(self) -> dict[str, object]: ...
 
 
 @dataclass(frozen=True, slots=True)
@@ -81,6 +93,7 @@ class Passage:
     section: SectionKind | None
     dimension: str | None
     text: str
+    scheme: str | None = None  # the frame the document is written to: dimension is one of its
 
 
 @dataclass(frozen=True, slots=True)
@@ -202,10 +215,14 @@ class Review:
     duplicate_ratio: float
     findings: tuple[Finding, ...] = ()
     verdict: Verdict | None = None
+    scheme: SchemeInfo | None = None
+    notes: tuple[str, ...] = ()
 
     def to_dict(self) -> dict[str, Any]:
         return {
             "text": self.text,
+            "scheme": None if self.scheme is None else self.scheme.to_dict(),
+            "notes": list(self.notes),
             "scores": {s.dimension: s.score for s in self.scores},
             "evidence": {s.dimension: list(s.evidence) for s in self.scores},
             "dimension": self.dimension,

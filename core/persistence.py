@@ -35,7 +35,7 @@ from core.corpus import (
 from core.fingerprint import changed, fingerprint
 from core.matching import Segment
 from core.models import Passage
-from core.schemes import Scheme, load_scheme
+from core.schemes import Catalogue, catalogue
 from core.scoring import WordCounts
 from core.shipped import is_installed_copy
 from core.tokens import Tokenizer
@@ -58,7 +58,7 @@ class LoadReport:
 def load_corpus(
     path: str | Path,
     *,
-    scheme: Scheme | None = None,
+    schemes: Catalogue | None = None,
     tokenizer: Tokenizer | None = None,
     persist: bool = True,
     rebuild: bool = False,
@@ -67,7 +67,7 @@ def load_corpus(
 ) -> Corpus:
     """Load the corpus under `path`, building or extending its saved index as needed."""
     folder = Path(path)
-    scheme = scheme or load_scheme()
+    scheme = schemes or catalogue()
     tokenizer = tokenizer or Tokenizer(
         cache_dir=_writable(folder / INDEX_FOLDER / "cache") if persist else None
     )
@@ -76,7 +76,7 @@ def load_corpus(
     if not persist or not _can_write(folder):
         part = _build(folder, sorted(files), 0, scheme, tokenizer, on_progress)
         _tell(report, LoadReport("built in memory", len(files)))
-        return assemble([part], scheme=scheme, tokenizer=tokenizer)
+        return assemble([part], catalogue=scheme, tokenizer=tokenizer)
     built_from = fingerprint(scheme, tokenizer)  # once per load: it hashes jieba's dictionary
     manifest, why = (None, "--rebuild") if rebuild else _read_manifest(store, scheme, built_from)
     known = (
@@ -114,7 +114,7 @@ def load_corpus(
         _tell(report, LoadReport("extended", len(new)))
     else:
         _tell(report, LoadReport("loaded", 0))
-    return assemble(parts, scheme=scheme, tokenizer=tokenizer)
+    return assemble(parts, catalogue=scheme, tokenizer=tokenizer)
 
 
 def _rebuild(
@@ -122,7 +122,7 @@ def _rebuild(
     store: Path,
     files: dict[str, Stamp],
     built_from: dict[str, str],
-    scheme: Scheme,
+    scheme: Catalogue,
     tokenizer: Tokenizer,
     on_progress: Progress | None,
     report: Callable[[LoadReport], None] | None,
@@ -131,7 +131,7 @@ def _rebuild(
     part = _build(folder, sorted(files), 0, scheme, tokenizer, on_progress)
     manifest: dict[str, Any] = {
         "format": FORMAT,
-        "scheme": scheme.name,
+        "scheme": "+".join(scheme.ids),
         "built_from": built_from,  # what shaped the keys and counts (core/fingerprint.py)
         "segments": [],
     }
@@ -139,20 +139,20 @@ def _rebuild(
         shutil.rmtree(old, ignore_errors=True)
     _save_part(store, manifest, part, files)
     _tell(report, LoadReport("rebuilt", len(files), why))
-    return assemble([part], scheme=scheme, tokenizer=tokenizer)
+    return assemble([part], catalogue=scheme, tokenizer=tokenizer)
 
 
 def _build(
     folder: Path,
     names: list[str],
     first_doc: int,
-    scheme: Scheme,
+    scheme: Catalogue,
     tokenizer: Tokenizer,
     on_progress: Progress | None,
 ) -> CorpusPart:
     texts = [read_corpus_file(folder, folder / name) for name in names]
     return build_part(
-        texts, first_doc=first_doc, scheme=scheme, tokenizer=tokenizer, on_progress=on_progress
+        texts, first_doc=first_doc, catalogue=scheme, tokenizer=tokenizer, on_progress=on_progress
     )
 
 
@@ -165,7 +165,7 @@ def _save_part(
     part.segment.save(target)
     meta = {
         "names": list(part.names),
-        "examples": [[p.document, p.section, p.dimension, p.text] for p in part.examples],
+        "examples": [[p.document, p.section, p.dimension, p.text, p.scheme] for p in part.examples],
         "counts": part.counts.to_json(),
         "stats": [
             part.stats.documents,
@@ -181,7 +181,7 @@ def _save_part(
     _write_atomically(store / "manifest.json", json.dumps(manifest, ensure_ascii=False))
 
 
-def _load_part(folder: Path, scheme: Scheme) -> CorpusPart:
+def _load_part(folder: Path, scheme: Catalogue) -> CorpusPart:
     meta = json.loads((folder / "meta.json").read_text(encoding="utf-8"))
     documents, sentences, passages, labelled = meta["stats"]
     segment = Segment.load(folder)
@@ -190,14 +190,14 @@ def _load_part(folder: Path, scheme: Scheme) -> CorpusPart:
     return CorpusPart(
         segment=segment,
         names=tuple(meta["names"]),
-        examples=tuple(Passage(d, s, dim, t) for d, s, dim, t in meta["examples"]),
+        examples=tuple(Passage(*row) for row in meta["examples"]),
         counts=WordCounts.from_json(meta["counts"]),
         stats=CorpusStats(documents, sentences, passages, tuple((n, c) for n, c in labelled)),
     )
 
 
 def _read_manifest(
-    store: Path, scheme: Scheme, built_from: dict[str, str]
+    store: Path, scheme: Catalogue, built_from: dict[str, str]
 ) -> tuple[dict[str, Any] | None, str]:
     try:
         manifest = json.loads((store / "manifest.json").read_text(encoding="utf-8"))
@@ -208,7 +208,7 @@ def _read_manifest(
     if (
         not isinstance(manifest, dict)
         or manifest.get("format") != FORMAT
-        or manifest.get("scheme") != scheme.name
+        or manifest.get("scheme") != "+".join(scheme.ids)
     ):
         return None, "索引格式或维度方案已变化"
     recorded = manifest.get("built_from")

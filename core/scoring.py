@@ -1,8 +1,11 @@
-"""Dimension scores: how strongly a text addresses each dimension, and the evidence.
+"""Dimension scores: how strongly a text addresses each aspect of a scheme, and the evidence.
 
-Two sources of evidence, both data: the scheme's hand-written lexicon (phrases a reviewer would
-accept as naming a dimension) and word weights learned from the corpus's labelled passages
-(log-odds of a word appearing in one dimension's passages rather than the others').
+Evidence is gathered per concern (concerns.json: 理论武装, 廉洁自律 …), which every year's aspects
+are made of, so one model serves every scheme. Two sources, both data: the concerns' hand-written
+lexicons plus each aspect's own heading words (phrases a reviewer would accept as naming it), and
+word weights learned from the corpus's labelled passages (log-odds of a word appearing in one
+concern's passages rather than the others'). Only lexicon phrases are shown as evidence: a learned
+word helps the call but is not something to show a writer.
 """
 
 from __future__ import annotations
@@ -10,24 +13,26 @@ from __future__ import annotations
 import math
 import re
 from collections import Counter, defaultdict
-from collections.abc import Iterable, Mapping
-from dataclasses import dataclass
+from collections.abc import Callable, Iterable, Mapping, Sequence
+from dataclasses import dataclass, field
 from importlib import resources
 from typing import Any
 
 from core.models import DimensionScore, Passage
-from core.schemes import Scheme
+from core.schemes import Catalogue, Concern, Scheme
 from core.tokens import Tokenizer
 
-LEARNED_SHARE = 0.6  # learned words count a little less than reviewed lexicon phrases
-SATURATION = 6.0  # raw evidence at which a score reaches 63; 12 → 86; 18 → 95
+LEARNED_SHARE = 0.5  # learned words count less than reviewed lexicon phrases
+SATURATION = 6.0  # raw evidence at which the strength reaches 63 %; 12 → 86 %; 18 → 95 %
 TYPICAL_ITEM_CHARS = 300
 MIN_TOP_EVIDENCE = 2.0  # below this the text is not about any dimension
-EVIDENCE_SHOWN = 6
-OPENING_BOOST = 2.0  # the opening sentence counts three times in all
+EVIDENCE_SHOWN = 5
+CLAIMED_SHARE = 0.5  # a phrase one aspect names as its own counts half for its siblings
+MIN_SHOWN_WEIGHT = 1.0  # a phrase that moves a dimension less than this is not shown for it
+OPENING_BOOST = 1.0  # the opening sentence counts twice in all: in this genre it states the point
 _OPENING = re.compile(r"[^。！？\n]{2,80}[。！？]")
 _SMOOTHING = 0.5
-_MAX_LEARNED_WEIGHT = 2.5
+_MAX_LEARNED_WEIGHT = 2.0
 _MIN_LEARNED_WEIGHT = 0.7  # weaker associations are noise at the corpus sizes we start with
 _MIN_DOCUMENTS = 2
 
@@ -39,33 +44,21 @@ def _load_stopwords() -> frozenset[str]:
     )
 
 
-_STOPWORDS = _load_stopwords()
-
-
-@dataclass(frozen=True, slots=True, eq=False)
-class DimensionModel:
-    """Lexicon and learned weights for one scheme, and the tokenizer that reads text for it."""
-
-    scheme: Scheme
-    lexicon: Mapping[str, tuple[float, ...]]
-    learned: Mapping[str, tuple[float, ...]]
-    tokenizer: Tokenizer
-    use_lexicon: bool = True
-    use_learned: bool = True
+STOPWORDS = _load_stopwords()
 
 
 @dataclass(frozen=True, slots=True)
 class WordCounts:
     """What learning needs from labelled passages, in a form that adds up across corpus
-    segments: passages per dimension, and per word the passages and documents it appears in."""
+    segments: passages per concern, and per word the passages and documents it appears in."""
 
     sizes: tuple[int, ...]
     passages: Mapping[str, tuple[int, ...]]
     documents: Mapping[str, tuple[int, ...]]
 
     @classmethod
-    def empty(cls, dimensions: int) -> WordCounts:
-        return cls((0,) * dimensions, {}, {})
+    def empty(cls, concerns: int) -> WordCounts:
+        return cls((0,) * concerns, {}, {})
 
     def __add__(self, other: WordCounts) -> WordCounts:
         return WordCounts(
@@ -97,20 +90,24 @@ def _add_rows(
 
 
 def count_words(
-    passages: Iterable[Passage], names: tuple[str, ...], tokenizer: Tokenizer
+    passages: Iterable[Passage],
+    concerns: tuple[str, ...],
+    tokenizer: Tokenizer,
+    label: Callable[[Passage], str | None],
 ) -> WordCounts:
-    """Count, for the passages labelled with one of `names`, which words each dimension uses."""
-    passage_rows: defaultdict[str, list[int]] = defaultdict(lambda: [0] * len(names))
-    document_sets: defaultdict[str, list[set[str]]] = defaultdict(lambda: [set() for _ in names])
-    sizes = [0] * len(names)
+    """Count, for the passages `label` assigns to one of `concerns`, which words each uses."""
+    passage_rows: defaultdict[str, list[int]] = defaultdict(lambda: [0] * len(concerns))
+    document_sets: defaultdict[str, list[set[str]]] = defaultdict(lambda: [set() for _ in concerns])
+    sizes = [0] * len(concerns)
     for passage in passages:
-        if passage.dimension not in names:
+        concern = label(passage)
+        if concern not in concerns:
             continue
-        d = names.index(passage.dimension)
-        sizes[d] += 1
-        for word in set(tokenizer.words(passage.text)) - _STOPWORDS:
-            passage_rows[word][d] += 1
-            document_sets[word][d].add(passage.document)
+        c = concerns.index(concern)
+        sizes[c] += 1
+        for word in set(tokenizer.words(passage.text)) - STOPWORDS:
+            passage_rows[word][c] += 1
+            document_sets[word][c].add(passage.document)
     return WordCounts(
         tuple(sizes),
         {w: tuple(r) for w, r in passage_rows.items()},
@@ -118,33 +115,63 @@ def count_words(
     )
 
 
+@dataclass(frozen=True, slots=True, eq=False)
+class ConcernModel:
+    """The concerns' lexicons and learned weights, and the tokenizer that reads text for them."""
+
+    catalogue: Catalogue
+    lexicon: Mapping[str, tuple[float, ...]]
+    learned: Mapping[str, tuple[float, ...]]
+    tokenizer: Tokenizer
+    use_lexicon: bool = True
+    use_learned: bool = True
+    _scorers: dict[tuple[str, tuple[str, ...]], Scorer] = field(default_factory=dict)
+
+    @property
+    def concerns(self) -> tuple[str, ...]:
+        return tuple(c.id for c in self.catalogue.concerns)
+
+    def scorer(self, scheme: Scheme) -> Scorer:
+        """The scorer for one scheme, built once per scheme (a declared scheme is per draft)."""
+        key = (scheme.name, scheme.names)
+        found = self._scorers.get(key)
+        if found is None:
+            found = Scorer.build(self, scheme)
+            if not scheme.declared:
+                self._scorers[key] = found
+        return found
+
+
 def learn(
     counts: WordCounts,
-    scheme: Scheme,
+    catalogue: Catalogue,
     tokenizer: Tokenizer,
     *,
     use_lexicon: bool = True,
     use_learned: bool = True,
-) -> DimensionModel:
-    """Build a model from the scheme's lexicon and word counts of labelled passages."""
-    names = scheme.names
-    lexicon: dict[str, list[float]] = {}
-    for i, dim in enumerate(scheme.dimensions):
-        for term, weight in dim.lexicon:
-            lexicon.setdefault(term, [0.0] * len(names))[i] = weight
-    return DimensionModel(
-        scheme=scheme,
-        lexicon={t: tuple(w) for t, w in lexicon.items()},
-        learned=_learn_weights(counts),
+) -> ConcernModel:
+    """Build a model from the concerns' lexicons and word counts of labelled passages."""
+    return ConcernModel(
+        catalogue=catalogue,
+        lexicon=concern_lexicon(catalogue.concerns),
+        learned=_learn_weights(counts) if counts.sizes else {},
         tokenizer=tokenizer,
         use_lexicon=use_lexicon,
         use_learned=use_learned,
     )
 
 
+def concern_lexicon(concerns: tuple[Concern, ...]) -> dict[str, tuple[float, ...]]:
+    lexicon: dict[str, list[float]] = {}
+    for i, concern in enumerate(concerns):
+        for term, weight in concern.lexicon:
+            lexicon.setdefault(term, [0.0] * len(concerns))[i] = weight
+    return {t: tuple(w) for t, w in lexicon.items()}
+
+
 def _learn_weights(counts: WordCounts) -> dict[str, tuple[float, ...]]:
-    """Log-odds of each word for each dimension, kept only where the association recurs in
-    several documents' passages of that dimension (one author's habit is not evidence)."""
+    """Log-odds of each word for each concern, kept only where the association recurs in
+    several documents' passages of that concern (one author's habit is not evidence)."""
     sizes = counts.sizes
     total = sum(sizes)
     weights: dict[str, tuple[float, ...]] = {}
@@ -167,34 +194,121 @@ def _log_odds(in_count: int, in_size: int, out_count: int, out_size: int) -> flo
     return 0.0 if weight < _MIN_LEARNED_WEIGHT else min(_MAX_LEARNED_WEIGHT, weight)
 
 
-def raw_evidence(model: DimensionModel, text: str) -> list[dict[str, float]]:
-    """Per dimension, each phrase's contribution to the evidence in `text`.
+@dataclass(frozen=True, slots=True, eq=False)
+class Scorer:
+    """Scores text against one scheme's dimensions: each phrase's weight for each dimension is
+    its concern weights times the dimension's share of those concerns, plus the dimension's
+    own heading words."""
 
-    The opening sentence counts once more: in this genre it states the point (一是…不够深入).
-    """
-    found: list[dict[str, float]] = [{} for _ in model.scheme.dimensions]
-    _collect(model, text, found, 1.0)
-    opening = _OPENING.match(text)
-    if opening and opening.end() < len(text.rstrip()):
-        _collect(model, opening.group(), found, OPENING_BOOST)
-    return found
+    scheme: Scheme
+    phrases: Mapping[str, tuple[float, ...]]
+    pattern: re.Pattern[str] | None
+    learned: Mapping[str, tuple[float, ...]]
+    use_learned: bool
+
+    @classmethod
+    def build(cls, model: ConcernModel, scheme: Scheme) -> Scorer:
+        concerns = model.concerns
+        mix = [_mix(dim.concerns, concerns) for dim in scheme.dimensions]
+        phrases: dict[str, list[float]] = {}
+        if model.use_lexicon:
+            for term, row in model.lexicon.items():
+                weights = [sum(w * m[c] for c, w in enumerate(row)) for m in mix]
+                if any(weights):
+                    phrases[term] = weights
+            claimed: dict[str, set[int]] = {}
+            for d, dim in enumerate(scheme.dimensions):
+                for term, weight in dim.lexicon:
+                    own = phrases.setdefault(term, [0.0] * len(mix))
+                    own[d] = max(own[d], weight)
+                    claimed.setdefault(term, set()).add(d)
+            for term, owners in claimed.items():  # an aspect's own words speak for it first
+                weights_of = phrases[term]
+                for d in range(len(weights_of)):
+                    if d not in owners:
+                        weights_of[d] *= CLAIMED_SHARE
+        learned = {
+            word: tuple(sum(w * m[c] for c, w in enumerate(row)) for m in mix)
+            for word, row in model.learned.items()
+        }
+        ordered = sorted(phrases, key=lambda t: (-len(t), t))  # longest first: 理论学习 before 学习
+        pattern = re.compile("|".join(map(re.escape, ordered))) if ordered else None
+        return cls(
+            scheme,
+            {t: tuple(w) for t, w in phrases.items()},
+            pattern,
+            {w: r for w, r in learned.items() if any(r)},
+            model.use_learned,
+        )
+
+    def evidence(self, text: str, words: Sequence[str]) -> list[dict[str, float]]:
+        """Per dimension, each phrase's (or learned word's, keyed with a leading ~) evidence."""
+        found: list[dict[str, float]] = [{} for _ in self.scheme.dimensions]
+        self._collect(text, words, found, 1.0)
+        opening = _OPENING.match(text)
+        if opening and opening.end() < len(text.rstrip()):
+            self._collect(opening.group(), None, found, OPENING_BOOST)
+        return found
+
+    def _collect(
+        self,
+        text: str,
+        words: Sequence[str] | None,
+        found: list[dict[str, float]],
+        share: float,
+    ) -> None:
+        if self.pattern is not None:
+            for term, count in Counter(m.group() for m in self.pattern.finditer(text)).items():
+                _add(found, term, self.phrases[term], count, share)
+        if self.use_learned and words is not None and self.learned:
+            for word, count in Counter(words).items():
+                row = self.learned.get(word)
+                if row is not None:
+                    _add(found, "~" + word, row, count, share * LEARNED_SHARE)
+
+    def score(
+        self, text: str, words: Sequence[str]
+    ) -> tuple[tuple[DimensionScore, ...], str | None]:
+        """All dimensions' scores (0–100) with evidence, and the top dimension (None if none).
+
+        A score is the strength of the evidence (divided by the square root of the text's
+        length in typical items, so a long text touching a dimension in passing does not score
+        like a focused item) times its share of the strongest dimension's evidence, so the
+        dimension a text is about stands clear of those it mentions in passing.
+        """
+        evidence = self.evidence(text, words)
+        totals = [sum(e.values()) for e in evidence]
+        scale = math.sqrt(max(1.0, len(text) / TYPICAL_ITEM_CHARS))
+        top_total = max(totals, default=0.0)
+        scores = tuple(
+            DimensionScore(
+                dimension=name,
+                score=round(
+                    100.0
+                    * (1.0 - math.exp(-totals[d] / scale / SATURATION))
+                    * (totals[d] / top_total if top_total else 0.0),
+                    1,
+                ),
+                evidence=_shown(evidence[d], self.phrases, d),
+            )
+            for d, name in enumerate(self.scheme.names)
+        )
+        best = max(range(len(totals)), key=lambda d: (totals[d], -d)) if totals else None
+        if best is None or totals[best] < MIN_TOP_EVIDENCE:
+            return scores, None
+        return scores, self.scheme.names[best]
 
 
-def _collect(model: DimensionModel, text: str, found: list[dict[str, float]], share: float) -> None:
-    if model.use_lexicon:
-        for term, weights in model.lexicon.items():
-            count = text.count(term)
-            if count:
-                _add(found, term, weights, count, share)
-    if model.use_learned and model.learned:
-        for word, count in Counter(model.tokenizer.words(text)).items():
-            learned = model.learned.get(word)
-            if learned is not None:
-                _add(found, word, learned, count, share * LEARNED_SHARE)
+def _mix(weights: tuple[tuple[str, float], ...], concerns: tuple[str, ...]) -> list[float]:
+    row = [0.0] * len(concerns)
+    for concern, weight in weights:
+        if concern in concerns:
+            row[concerns.index(concern)] = weight
+    return row
 
 
 def _add(
-    found: list[dict[str, float]], phrase: str, weights: tuple[float, ...], count: int, share: float
+    found: list[dict[str, float]], phrase: str, weights: Sequence[float], count: int, share: float
 ) -> None:
     repeat = 1.0 + math.log(count)  # repeating a phrase adds less and less
     for d, weight in enumerate(weights):
@@ -202,36 +316,15 @@ def _add(
             found[d][phrase] = found[d].get(phrase, 0.0) + weight * repeat * share
 
 
-def score(model: DimensionModel, text: str) -> tuple[tuple[DimensionScore, ...], str | None]:
-    """All dimensions' scores (0–100) with evidence, and the top dimension (None if none).
-
-    Evidence is divided by the square root of the text's length in units of a typical item,
-    so a long draft that touches a dimension in passing does not score like a focused item.
-    """
-    evidence = raw_evidence(model, text)
-    totals = [sum(e.values()) for e in evidence]
-    scale = math.sqrt(max(1.0, len(text) / TYPICAL_ITEM_CHARS))
-    scores = tuple(
-        DimensionScore(
-            dimension=name,
-            score=round(100.0 * (1.0 - math.exp(-totals[d] / scale / SATURATION)), 1),
-            evidence=_strongest(evidence[d], model.lexicon),
-        )
-        for d, name in enumerate(model.scheme.names)
-    )
-    best = max(range(len(totals)), key=lambda d: (totals[d], -d)) if totals else None
-    if best is None or totals[best] < MIN_TOP_EVIDENCE:
-        return scores, None
-    return scores, model.scheme.names[best]
-
-
-def _strongest(
-    contributions: dict[str, float], lexicon: Mapping[str, tuple[float, ...]]
+def _shown(
+    contributions: dict[str, float], phrases: Mapping[str, tuple[float, ...]], d: int
 ) -> tuple[str, ...]:
-    """The phrases that contributed most, reviewed lexicon phrases before learned words; a
-    stem (学习) gives way to a longer hit (理论学习)."""
+    """The lexicon phrases that moved this dimension most; learned words are never shown."""
     ranked = sorted(
-        contributions.items(), key=lambda kv: (kv[0] not in lexicon, -kv[1], -len(kv[0]), kv[0])
-    )
-    specific = [p for p, _ in ranked if not any(p != q and p in q for q in contributions)]
-    return tuple(specific[:EVIDENCE_SHOWN])
+        (
+            (p, v) for p, v in contributions.items()
+            if not p.startswith("~") and phrases[p][d] >= MIN_SHOWN_WEIGHT
+        ),
+        key=lambda kv: (-kv[1], -len(kv[0]), kv[0]),
+    )  # fmt: skip
+    return tuple(p for p, _ in ranked[:EVIDENCE_SHOWN])

@@ -8,15 +8,16 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
+from typing import Protocol
 
 from core.models import Block, Document, Item, SectionKind, Sentence, Span
-from core.schemes import Scheme
 from core.text import split_sentences, trim
 
 _NUM = "一二三四五六七八九十"
 _L1 = re.compile(f"[{_NUM}]{{1,3}}、")
 _L2 = re.compile(f"（[{_NUM}]{{1,3}}）")
-_MARKER = re.compile(f"[{_NUM}]{{1,3}}、|（[{_NUM}]{{1,3}}）")
+_L3 = re.compile(r"[1-9]\d?[、．.](?!\d)")
+_MARKER = re.compile(f"[{_NUM}]{{1,3}}、|（[{_NUM}]{{1,3}}）|(?<![\\d.．])[1-9]\\d?[、．.](?!\\d)")
 _ITEM = re.compile(f"[{_NUM}]{{1,3}}是")
 _BOUNDARY = set("。！？；：\n")
 _SECTION_KEYWORDS: tuple[tuple[SectionKind, tuple[str, ...]], ...] = (
@@ -33,6 +34,14 @@ _TITLE_WORDS = (
 _TITLE_ENDS = ("问题", "不足", "差距", "表现", "原因", "分析", "剖析", "根源", "方向", "措施",
                "举措", "打算", "情况")  # fmt: skip
 _MAX_HEADING = 40
+_MAX_ASPECT_HEADING = 100  # （一）在带头深刻领悟“两个确立”的决定性意义，…做到“两个维护”方面。
+_ASPECT_END = re.compile("方面[。：:，；]?")
+
+
+class HeadingMatcher(Protocol):
+    """What parsing needs of a scheme: the dimension a heading names, if any."""
+
+    def in_heading(self, heading: str) -> str | None: ...
 
 
 @dataclass(frozen=True, slots=True)
@@ -45,7 +54,7 @@ class _Start:
     heading_dimension: str | None
 
 
-def parse(text: str, scheme: Scheme) -> Document:
+def parse(text: str, scheme: HeadingMatcher) -> Document:
     """Parse a normalised text. A text with no headings is one block."""
     starts = _block_starts(text, scheme)
     blocks: list[Block] = []
@@ -71,7 +80,7 @@ def section_of(title: str) -> SectionKind | None:
     return None
 
 
-def _block_starts(text: str, scheme: Scheme) -> list[_Start]:
+def _block_starts(text: str, scheme: HeadingMatcher) -> list[_Start]:
     starts = [_Start(0, None, None, None)]
     section: SectionKind | None = None
     last_end = -1
@@ -90,7 +99,7 @@ def _block_starts(text: str, scheme: Scheme) -> list[_Start]:
 
 
 def _heading_at(
-    text: str, pos: int, scheme: Scheme, *, after_heading: bool
+    text: str, pos: int, scheme: HeadingMatcher, *, after_heading: bool
 ) -> tuple[Span, SectionKind | None, str | None] | None:
     """A heading starting at `pos`, with the section it opens and the dimension it names.
 
@@ -107,6 +116,15 @@ def _heading_at(
         if kind is None and dimension is None:
             return None
         return Span(pos, m.end() + len(title)), kind, dimension
+    if m := _L3.match(text, pos):
+        # 1、理论学习方面 is an aspect heading only at a line start and only when it names an
+        # aspect; otherwise 1、2、 number items.
+        if not at_line_start:
+            return None
+        end = _heading_end(text, m.end())
+        title = text[m.end() : end]
+        dimension = scheme.in_heading(title) if "方面" in title else None
+        return None if dimension is None else (Span(pos, end), None, dimension)
     if not (at_line_start or after_heading or text[pos - 1] in _BOUNDARY):
         return None
     if m := _L2.match(text, pos):
@@ -142,7 +160,12 @@ def _title_prefix(run: str) -> str:
 
 
 def _heading_end(text: str, pos: int) -> int:
-    """End of a （一）… heading: through its first 。 or ： if that comes soon, else the marker."""
+    """End of a （一）… heading: through its first 。 or ： if that comes soon, else the marker.
+    An aspect heading (…方面) may be long and hold commas; it ends after 方面 and its stop."""
+    window = text[pos : pos + _MAX_ASPECT_HEADING]
+    aspect = _ASPECT_END.search(window)
+    if aspect is not None and not any(ch in "。！？\n" for ch in window[: aspect.start()]):
+        return pos + aspect.end()
     for i in range(pos, min(len(text), pos + _MAX_HEADING)):
         if text[i] in "。：！？":
             return i + 1

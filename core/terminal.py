@@ -7,6 +7,7 @@ from dataclasses import dataclass
 from core import labels
 from core.corpus import CorpusStats
 from core.models import BlockReview, DimensionScore, Finding, Match, Passage, Review, Verdict
+from core.schemes import Catalogue, Scheme
 
 BAR_WIDTH = 20
 MAX_FINDINGS_SHOWN = 30
@@ -54,13 +55,18 @@ def render_review(result: Review, style: Style) -> str:
 
 
 def _header(result: Review, style: Style) -> str:
-    top = result.dimension or "（未能判断，文字中缺少与六个方面相关的表述）"
+    top = result.dimension or "（未能判断，文字中缺少与各方面相关的表述）"
     share = f"{result.duplicate_ratio * 100:.1f}%"
     lines = [
         f"{style.bold}材料审阅结果{style.reset}（{len(result.text)} 字，{len(result.blocks)} 块）",
+    ]
+    if result.scheme is not None:
+        lines.append(f"方案：{result.scheme.reason}")
+    lines += [
         f"主要维度：{style.bold}{top}{style.reset}",
         f"与语料库近似：{len(result.matches)} 处，占全文 {share}",
     ]
+    lines += [f"{style.warn}注：{note}{style.reset}" for note in result.notes]
     return "\n".join(lines)
 
 
@@ -161,13 +167,33 @@ def _block_line(text: str, block: BlockReview, style: Style) -> str:
     return line
 
 
-def render_examples(dimension: str, passages: tuple[Passage, ...], style: Style) -> str:
+def render_examples(
+    scheme: Scheme, dimension: str, passages: tuple[Passage, ...], style: Style
+) -> str:
     if not passages:
-        return f"语料库中暂无“{dimension}”方面的例句。\n"
-    lines = [f"{style.bold}“{dimension}”方面的语料示例（{len(passages)} 条）{style.reset}"]
+        return (
+            f"语料库中暂无“{dimension}”方面（{scheme.title}）可作范例的段落"
+            "（套话较多或与其他材料雷同的段落不作范例）。\n"
+        )
+    lines = [
+        f"{style.bold}“{dimension}”方面的语料示例（{len(passages)} 条）{style.reset}",
+        f"{style.dim}方案：{scheme.title}；按具体程度排序，套话和雷同段落不列入{style.reset}",
+    ]
     for n, p in enumerate(passages, 1):
         where = _SECTION_NAMES[p.section]
         lines.append(f"\n[{n}] {style.dim}来源：{p.document} · {where}{style.reset}\n{p.text}")
+    return "\n".join(lines) + "\n"
+
+
+def render_schemes(catalogue: Catalogue, style: Style) -> str:
+    """Every shipped scheme: id, title, aspects and where the wording comes from."""
+    lines = [f"{style.bold}可用方案{style.reset}（审阅时自动识别；--scheme ID 指定）"]
+    for scheme in reversed(catalogue.schemes):
+        newest = "（无线索时默认）" if scheme is catalogue.newest else ""
+        lines.append(f"\n{style.bold}{scheme.name}{style.reset}  {scheme.title}{newest}")
+        lines += [f"  {n}. {d.name}：{d.description}" for n, d in enumerate(scheme.dimensions, 1)]
+        lines.append(f"  {style.dim}出处：{scheme.source}{style.reset}")
+    lines.append("\n方面标题与以上方案都不对应的材料，按材料自拟的方面标题审阅。")
     return "\n".join(lines) + "\n"
 
 
@@ -175,7 +201,7 @@ def render_stats(path: str, stats: CorpusStats, style: Style) -> str:
     lines = [
         f"{style.bold}语料库：{path}{style.reset}",
         f"  文档 {stats.documents} 篇，句子 {stats.sentences} 句，段落 {stats.passages} 段",
-        "  已标注维度的段落：",
+        "  各关注点的已标注段落（按材料自身的方面标题归类）：",
     ]
     lines += [f"    {name}  {count}" for name, count in stats.labelled]
     return "\n".join(lines) + "\n"

@@ -239,3 +239,30 @@ def is_blank(text: str) -> bool:
 def counted_chars(fragment: str) -> int:
     """Characters that count towards a duplicate share: not whitespace, not redactions."""
     return sum(1 for c in fragment if not c.isspace() and c != REDACTION)
+
+
+def _load_traditional() -> dict[int, str]:
+    raw = resources.files("core").joinpath("data/traditional.txt").read_text(encoding="utf-8")
+    pairs = (line.split("\t") for line in raw.splitlines() if line and not line.startswith("#"))
+    return {ord(p[0]): p[1] for p in pairs if len(p) >= 2 and len(p[0]) == len(p[1]) == 1}
+
+
+_TRADITIONAL = _load_traditional()
+TRADITIONAL_MIN_CHARS = 5  # fewer traditional characters than this are slips, not a script
+TRADITIONAL_MIN_SHARE = 0.02  # of the Chinese characters
+
+
+def traditional_count(text: str) -> int:
+    return sum(1 for ch in text if ord(ch) in _TRADITIONAL)
+
+
+def is_traditional(text: str) -> bool:
+    """Whether a text is written in traditional characters (not a simplified text with a slip)."""
+    found = traditional_count(text)
+    han = sum(1 for ch in text if "\u4e00" <= ch <= "\u9fff")
+    return found >= TRADITIONAL_MIN_CHARS and found >= TRADITIONAL_MIN_SHARE * max(1, han)
+
+
+def to_simplified(text: str) -> str:
+    """Traditional-only characters replaced one for one, so every offset still holds."""
+    return text.translate(_TRADITIONAL)

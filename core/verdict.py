@@ -20,7 +20,7 @@ WEIGHTS = {
 }
 FIX_BELOW = 90.0  # a component at or above this is not worth naming as a top fix
 _FIX = {
-    "coverage": "补齐六个方面：{detail}",
+    "coverage": "补齐各方面：{detail}",
     "specificity": "问题要见人见事：{detail}",
     "originality": "减少套话和照搬：{detail}",
     "sharpness": "批评要直接：{detail}",

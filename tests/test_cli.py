@@ -119,7 +119,9 @@ def test_docx_and_gb18030_files_are_read(
     assert json.loads(out)["blocks"][-1]["dimension"] == "廉洁自律"
     gb = tmp_path / "gb.txt"
     gb.write_bytes("对分管部门廉政风险排查不深，一岗双责落实不到位。".encode("gb18030"))
-    code, out, _ = run(capsys, "review", str(gb), "--json", "--corpus", str(seeds_copy))
+    code, out, _ = run(
+        capsys, "review", str(gb), "--json", "--corpus", str(seeds_copy), "--scheme", "2023"
+    )
     assert code == 0
     assert json.loads(out)["dimension"] == "廉洁自律"
 
@@ -154,7 +156,7 @@ def _bad(tmp_path: Path, seeds_copy: Path) -> dict[str, tuple[list[str], str]]:
         "blank text": (["review", str(tmp_path / "blank.txt"), *corpus], "为空"),
         "invisible text": (["review", str(tmp_path / "invisible.txt"), *corpus], "为空"),
         "docx with broken xml": (["review", str(tmp_path / "badxml.docx"), *corpus], ".docx"),
-        "unknown dimension": (["examples", "廉洁", *corpus], "廉洁自律"),
+        "unknown dimension": (["examples", "廉洁", *corpus], "廉洁纪律"),
         "bad count": (["examples", "廉洁自律", "-n", "0", *corpus], "-n"),
         "missing corpus": (
             ["corpus", "stats", "--corpus", str(tmp_path / "none")],

@@ -4,9 +4,9 @@ from __future__ import annotations
 
 import re
 from bisect import bisect_left, bisect_right
-from collections.abc import Callable
 from dataclasses import dataclass, field
 
+from core.analysis import Analysis, Unit
 from core.checks.vocabulary import Vocabulary, vocabulary
 from core.models import (
     Block,
@@ -21,7 +21,6 @@ from core.models import (
     Span,
 )
 from core.schemes import Scheme
-from core.scoring import DimensionModel
 from core.tokens import Tokenizer
 
 _PERSONAL_MIN_I = 3  # "我" (not 我们) this often in the problems makes it a personal material
@@ -45,12 +44,10 @@ _TEAM_WORDS = (
 
 @dataclass(frozen=True, slots=True, eq=False)
 class CheckContext:
-    """A reviewed draft as the checks see it."""
+    """A reviewed draft as the checks see it: the one analysis, and lookups over it."""
 
-    doc: Document
-    blocks: tuple[BlockReview, ...]
-    matches: tuple[Match, ...]
-    model: DimensionModel
+    analysis: Analysis
+    tokenizer: Tokenizer
     vocab: Vocabulary = field(default_factory=vocabulary)
     sections: tuple[SectionKind | None, ...] = ()
     # Where each sentence starts, and its block: lookups by position must not scan the draft
@@ -58,7 +55,22 @@ class CheckContext:
     _starts: tuple[int, ...] = field(default=(), init=False)
     _block_of: tuple[int, ...] = field(default=(), init=False)
     match_ends: tuple[int, ...] = field(default=(), init=False)
-    _answers: list[list[set[str]]] = field(default_factory=list, init=False)
+
+    @property
+    def doc(self) -> Document:
+        return self.analysis.doc
+
+    @property
+    def blocks(self) -> tuple[BlockReview, ...]:
+        return self.analysis.blocks
+
+    @property
+    def matches(self) -> tuple[Match, ...]:
+        return self.analysis.matches
+
+    @property
+    def units_scored(self) -> tuple[Unit, ...]:
+        return self.analysis.units
 
     def __post_init__(self) -> None:
         if not self.sections:
@@ -76,19 +88,9 @@ class CheckContext:
             return tuple(b.section for b in self.doc.blocks)
         return tuple(_guess_section(self.text[b.body.start : b.body.end]) for b in self.doc.blocks)
 
-    def cached_answers(self, compute: Callable[[], list[set[str]]]) -> list[set[str]]:
-        """The measure blocks' answered dimensions, scored once for all checks and the verdict."""
-        if not self._answers:
-            self._answers.append(compute())
-        return self._answers[0]
-
     @property
     def scheme(self) -> Scheme:
-        return self.model.scheme
-
-    @property
-    def tokenizer(self) -> Tokenizer:
-        return self.model.tokenizer
+        return self.analysis.scheme
 
     @property
     def text(self) -> str:

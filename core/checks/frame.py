@@ -6,7 +6,6 @@ from rapidfuzz import fuzz, process
 
 from core.checks.context import CheckContext, finding, quote
 from core.models import Finding, Span
-from core.scoring import score
 from core.text import compare_key, counted_chars
 
 RESTATE_RATIO = 72.0  # a cause sentence this close to a problem sentence repeats it
@@ -99,18 +98,19 @@ def vague_measure(ctx: CheckContext) -> list[Finding]:
 
 
 def measure_answers(ctx: CheckContext) -> list[set[str]]:
-    """For each measure block, the dimensions it answers: its top dimension and any it scores
-    strongly on, heading included (in this genre a measure's heading names its target)."""
-    return ctx.cached_answers(lambda: _score_measures(ctx))
-
-
-def _score_measures(ctx: CheckContext) -> list[set[str]]:
+    """For each measure block, the dimensions it answers: the aspect its heading names (in this
+    genre a measure's heading names its target), and each of its items' own aspect and any
+    aspect an item scores strongly on."""
     answers = []
     for i, block in enumerate(ctx.doc.blocks):
-        if ctx.sections[i] == "measure":
-            scores, top = score(ctx.model, ctx.text[block.start : block.end])
-            strong = {s.dimension for s in scores if s.score >= ANSWER_SCORE}
-            answers.append(strong | ({top} if top else set()))
+        if ctx.sections[i] != "measure":
+            continue
+        found = {block.heading_dimension} if block.heading_dimension else set()
+        for unit in ctx.units_scored:
+            if unit.block == i:
+                found |= {unit.dimension} if unit.dimension else set()
+                found |= {s.dimension for s in unit.scores if s.score >= ANSWER_SCORE}
+        answers.append(found)
     return answers
 
 
@@ -188,7 +188,8 @@ def _missing_dimensions(ctx: CheckContext) -> list[Finding]:
             "structure",
             "medium",
             f"问题部分没有涉及{'、'.join(f'“{d}”' for d in missing)}方面。",
-            "对照六个方面逐一查摆，每个方面至少写一条具体问题。",
+            f"对照{ctx.scheme.title}的 {len(ctx.scheme.names)} 个方面逐一查摆，"
+            "每个方面至少写一条具体问题。",
         )
     ]
 

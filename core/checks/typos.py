@@ -121,7 +121,7 @@ def _look_alikes(ctx: CheckContext) -> list[Finding]:
     makes a dictionary word (时问 → 时间, 特续 → 持续)."""
     out = []
     position = 0
-    tokens = ctx.tokenizer.tokens(ctx.text)
+    tokens = ctx.analysis.tokens  # segmented once, for every check
     for first, second in itertools.pairwise(tokens):
         start = position
         position += len(first)

@@ -177,7 +177,7 @@ async def test_txt_upload_in_gb18030(app: AppType, api: FakeBotApi) -> None:
         (u.command(ALICE, "/show 7"), "没有找到您的第 7 号记录"),
         (u.command(ALICE, "/delete x"), "用法：/delete"),
         (u.command(ALICE, "/dimension 廉洁"), "廉洁自律"),
-        (u.command(ALICE, "/dimension 天气"), "可用的方面"),
+        (u.command(ALICE, "/dimension 天气"), "的方面："),
         (u.command(ALICE, "/review"), "用法：回复"),
     ],
 )
@@ -215,7 +215,8 @@ async def test_dimension_examples_and_more_button(app: AppType, api: FakeBotApi)
     [[button]] = call.params["reply_markup"]["inline_keyboard"]
     await feed(app, u.callback(ALICE, button["callback_data"]))
     second = api.sent(ALICE)[-1].params["text"]
-    assert second.startswith("<b>“廉洁自律”方面的语料示例</b>\n\n4.")
+    assert second.startswith("<b>“廉洁自律”方面的语料示例</b>（2023")
+    assert "第 4–" in second and "\n\n4." in second
 
 
 async def test_dimension_without_a_name_offers_six_buttons(app: AppType, api: FakeBotApi) -> None:
@@ -232,7 +233,8 @@ async def test_dimension_without_a_name_offers_six_buttons(app: AppType, api: Fa
 
 
 @pytest.mark.parametrize(
-    "data", ["dim:99:0", "dim:a:b", "dim:1:-3", "dim:", "dim:1:0:0", "dim:-1:0"]
+    "data",
+    ["dim:99:0:0", "dim:a:b:c", "dim:1:0:-3", "dim:", "dim:1:0", "dim:1:0:0:0", "dim:0:99:0"],
 )
 async def test_forged_dimension_buttons_are_refused(
     app: AppType, api: FakeBotApi, data: str

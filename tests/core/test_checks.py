@@ -154,7 +154,7 @@ def test_verdict_for_a_whole_draft(corpus: Corpus, sample_draft: str) -> None:
         "measures",
     ]
     assert len(verdict.fixes) <= 3
-    assert [c.dimension for c in verdict.coverage] == list(corpus.scheme.names)
+    assert [c.dimension for c in verdict.coverage] == list(corpus.catalogue.get("2023").names)
     assert all(c.problems >= 1 for c in verdict.coverage)
 
 

@@ -174,7 +174,7 @@ def _exhaustive_matches(text: str, corpus: Corpus) -> list[tuple[int, int, float
     from core.structure import parse
     from core.text import compare_key, normalize
 
-    doc = parse(normalize(text), corpus.scheme)
+    doc = parse(normalize(text), corpus.catalogue.get("2023"))
     [segment] = corpus.index.segments
     rows = [(r, segment.ngrams.key(r)) for r in range(len(segment))]
     found = []

@@ -15,9 +15,10 @@ import jieba
 import pytest
 
 import core.text
-from core import Tokenizer, load_scheme, review
+from core import Tokenizer, review
 from core.fingerprint import DATA_FILES, changed
 from core.persistence import INDEX_FOLDER, LoadReport, load_corpus
+from core.schemes import Catalogue, Dimension, catalogue
 from tests.conftest import ROOT
 
 NEW_DOCUMENT = "一、存在的问题\n（一）廉洁自律方面。一是我对分管的城南片区旧改项目招投标监督不到位，三个标段的评标记录缺少签字。"
@@ -37,7 +38,8 @@ def test_built_once_then_loaded(seeds_copy: Path, tokenizer: Tokenizer, sample_d
     assert report.action == "loaded"
     assert review(sample_draft, again).to_dict() == review(sample_draft, first).to_dict()
     assert again.stats() == first.stats()
-    assert again.examples("廉洁自律", 3) == first.examples("廉洁自律", 3)
+    scheme = first.catalogue.get("2023")
+    assert again.passages(scheme, "廉洁自律") == first.passages(scheme, "廉洁自律")
 
 
 def test_a_new_document_adds_a_segment(
@@ -185,19 +187,24 @@ def test_another_jieba_version_rebuilds(
 def test_scheme_headings_rebuild_but_its_lexicon_does_not(
     seeds_copy: Path, tokenizer: Tokenizer
 ) -> None:
-    scheme = load_scheme()
-    _load(seeds_copy, tokenizer, scheme=scheme)
+    shipped = catalogue()
+    _load(seeds_copy, tokenizer, schemes=shipped)
+    scheme = shipped.get("2023")
     first, *rest = scheme.dimensions
+
+    def with_first(dim: Dimension) -> Catalogue:
+        changed = dataclasses.replace(scheme, dimensions=(dim, *rest))
+        return dataclasses.replace(
+            shipped, schemes=tuple(changed if s is scheme else s for s in shipped.schemes)
+        )
+
     reweighed = dataclasses.replace(first, lexicon=(("新增词语", 9.0),))
-    _, report = _load(
-        seeds_copy, tokenizer, scheme=dataclasses.replace(scheme, dimensions=(reweighed, *rest))
-    )
+    _, report = _load(seeds_copy, tokenizer, schemes=with_first(reweighed))
     assert report.action == "loaded"  # the lexicon is applied at load time, never stored
     renamed = dataclasses.replace(first, aliases=(*first.aliases, "新增别名"))
-    _, report = _load(
-        seeds_copy, tokenizer, scheme=dataclasses.replace(scheme, dimensions=(renamed, *rest))
-    )
-    assert (report.action, report.reason) == ("rebuilt", "索引构建依据已变化：维度方案 2023")
+    _, report = _load(seeds_copy, tokenizer, schemes=with_first(renamed))
+    assert report.action == "rebuilt"
+    assert report.reason.startswith("索引构建依据已变化：维度方案 ")
 
 
 def test_an_index_without_a_fingerprint_rebuilds(seeds_copy: Path, tokenizer: Tokenizer) -> None:

@@ -8,6 +8,7 @@ import pytest
 
 import core
 from core import Corpus, review
+from core.examples import ranked_examples
 
 CONTRACT_KEYS = {
     "text",
@@ -18,6 +19,8 @@ CONTRACT_KEYS = {
     "duplicate_ratio",
     "findings",
     "verdict",
+    "scheme",
+    "notes",
 }
 FINDING_KEYS = {"start", "end", "check", "severity", "message", "suggestion"}
 CHECK_NAMES = {
@@ -43,8 +46,18 @@ def test_public_api_is_pinned() -> None:
 def test_json_contract(corpus: Corpus, sample_draft: str) -> None:
     data = json.loads(json.dumps(review(sample_draft, corpus).to_dict(), ensure_ascii=False))
     assert set(data) >= CONTRACT_KEYS
-    assert set(data["scores"]) == set(corpus.scheme.names)
-    assert data["dimension"] in corpus.scheme.names
+    names = corpus.catalogue.get("2023").names
+    assert data["scheme"] == {
+        "id": "2023",
+        "title": corpus.catalogue.get("2023").title,
+        "dimensions": list(names),
+        "source": "detected",
+        "confidence": data["scheme"]["confidence"],
+        "reason": data["scheme"]["reason"],
+    }
+    assert set(data["scores"]) == set(names)
+    assert set(data["verdict"]["coverage"]) == set(names)
+    assert data["dimension"] in names
     text = data["text"]
     for block in data["blocks"]:
         assert set(block) >= BLOCK_KEYS
@@ -72,7 +85,7 @@ def test_json_contract(corpus: Corpus, sample_draft: str) -> None:
         "structure",
         "measures",
     }
-    assert set(verdict["coverage"]) == set(corpus.scheme.names)
+    assert set(verdict["coverage"]) == set(names)
     assert json.loads(json.dumps(review("一段话。", corpus).to_dict()))["verdict"] is None
 
 
@@ -110,22 +123,28 @@ def test_sample_draft_has_no_other_matches(corpus: Corpus, sample_draft: str) ->
 
 def test_sample_draft_blocks_carry_their_dimensions(corpus: Corpus, sample_draft: str) -> None:
     problems = [b for b in review(sample_draft, corpus).blocks if b.section == "problem"]
-    assert [b.heading_dimension for b in problems] == list(corpus.scheme.names)
-    assert [b.dimension for b in problems] == list(corpus.scheme.names)
+    names = list(corpus.catalogue.get("2023").names)
+    assert [b.heading_dimension for b in problems] == names
+    assert [b.dimension for b in problems] == names
 
 
 def test_examples_come_from_several_documents(corpus: Corpus) -> None:
-    examples = corpus.examples("廉洁自律", 3)
+    scheme = corpus.catalogue.get("2023")
+    examples = ranked_examples(corpus, scheme, "廉洁自律")[:3]
     assert len(examples) == 3
     assert len({p.document for p in examples}) == 3
     assert all(p.dimension == "廉洁自律" and p.section == "problem" for p in examples)
-    assert corpus.examples("廉洁自律", 1000)[-1].dimension == "廉洁自律"
 
 
-def test_unknown_dimension_suggests_the_closest(corpus: Corpus) -> None:
+def test_a_fragment_names_one_aspect_or_lists_the_candidates(corpus: Corpus) -> None:
+    found = corpus.catalogue.find_dimension("自律")
+    assert (found[0].name, found[1].name) == ("2023", "廉洁自律")
     with pytest.raises(core.UnknownDimensionError) as info:
-        corpus.examples("廉洁")
-    assert info.value.suggestion == "廉洁自律"
+        corpus.catalogue.find_dimension("廉洁")
+    assert set(info.value.choices) == {"廉洁自律", "廉洁纪律"}
+    with pytest.raises(core.UnknownDimensionError) as info:
+        corpus.catalogue.find_dimension("财务审计")
+    assert not info.value.choices
 
 
 def test_corpus_reads_gb18030_and_utf8_with_bom(tmp_path, tokenizer) -> None:
@@ -142,7 +161,8 @@ def test_corpus_reads_gb18030_and_utf8_with_bom(tmp_path, tokenizer) -> None:
     corpus = core.load_corpus(tmp_path, tokenizer=tokenizer)
     assert corpus.names == ("bom.txt", "gb.txt")
     assert corpus.stats().documents == 2
-    assert corpus.examples("廉洁自律", 1)[0].text.startswith("一是落实一岗双责不到位")
+    [passage] = corpus.passages(corpus.catalogue.get("2023"), "廉洁自律")
+    assert passage.text.startswith("一是落实一岗双责不到位")
     assert (
         review("落实一岗双责不到位，对分管部门廉政风险排查不深。", corpus).matches[0].source
         == "gb.txt"

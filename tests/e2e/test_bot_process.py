@@ -40,6 +40,8 @@ class BotProcess:
             "LOG_LEVEL": "DEBUG",
             "MAX_DRAFT_CHARS": "1000000",
             "MAX_FILE_BYTES": str(8 * 1024 * 1024),
+            # The deployment default for drafts with no clue of their year (DEFAULT_SCHEME).
+            "DEFAULT_SCHEME": "2023",
         }
         self.log_file = log_file
         self.process: subprocess.Popen[bytes] | None = None
