@@ -24,6 +24,11 @@ AUTO_WORDS = ("auto", "自动", "默认", "取消")
 
 async def preferred_scheme(found: Services, user_id: int | None) -> str | None:
     """The user's own choice if they made one, else the deployment default (None: newest)."""
+    return await user_choice(found, user_id) or found.config.default_scheme
+
+
+async def user_choice(found: Services, user_id: int | None) -> str | None:
+    """The scheme the user chose with /scheme (None: no choice, or unreadable just now)."""
     chosen = None
     if user_id is not None:
         try:
@@ -32,7 +37,7 @@ async def preferred_scheme(found: Services, user_id: int | None) -> str | None:
             log.warning("could not read the scheme choice of user %s", user_id)
     if chosen is not None and chosen not in catalogue().ids:
         chosen = None  # a scheme this version no longer ships
-    return chosen or found.config.default_scheme
+    return chosen
 
 
 def fallback_scheme(found: Services, preferred: str | None) -> Scheme:
@@ -48,8 +53,9 @@ async def scheme(update: Update, context: BotContext) -> None:
     asker = user.id if user is not None and is_person(update) else None
     wanted = " ".join(context.args or []).strip()
     if not wanted:
-        current = await preferred_scheme(found, asker)
-        await message.reply_html(_overview(fallback_scheme(found, current), chosen=current))
+        chosen = await user_choice(found, asker)
+        fallback = fallback_scheme(found, chosen or found.config.default_scheme)
+        await message.reply_html(_overview(fallback, chosen=chosen))
         return
     if asker is None:
         await message.reply_text("匿名或以频道身份发送时无法保存方案选择。")

@@ -18,7 +18,12 @@ ELSEWHERE_SHARE = 0.25  # a clue in the body (a previous year's 整改 cited) co
 HEADING_WEIGHT = 10.0  # all aspect headings matching a scheme outweighs any title clue
 DETECTED_AT = 4.0  # total evidence from which a scheme is called detected
 DECLARED_FIT = 0.75  # below this share of its headings named by the best scheme, a draft declares
-_YEAR = re.compile(r"(20\d\d)年度?")
+# The year a title says the meeting is for (2024年度…, 2024年…民主生活会), not a date (2024年春节).
+_YEAR = re.compile(
+    r"(20\d\d)年(?:度|[^。，\n]{0,16}?(?:民主生活会|组织生活会|主题教育|党纪学习教育))"
+)
+    r"(20\d\d)年(?:度|[^。，\n]{0,16}?(?:民主生活会|组织生活会|主题教育|党纪学习教育))"
+)
 _ASPECT_LIKE = re.compile(
     r"方面[。：:，；]?$|^[（(]?[一二三四五六七八九十\d]+[）)、.．]?(?:在)?带头"
 )

@@ -11,11 +11,11 @@ from __future__ import annotations
 from core.checks.vocabulary import vocabulary
 from core.corpus import Corpus
 from core.detection import AnyAspect
-from core.matching import find_matches
+from core.matching import MIN_KEY_CHARS, find_matches
 from core.models import Passage
 from core.schemes import Scheme
 from core.structure import parse
-from core.text import counted_chars, normalize
+from core.text import compare_key, counted_chars, normalize, split_sentences
 
 STOCK_LIMIT = 0.3  # a passage this much stock phrasing or shared text is not a model
 
@@ -48,15 +48,41 @@ def concreteness(text: str) -> int:
 
 
 def _boilerplate(corpus: Corpus, passage: Passage) -> float:
-    """Share of the passage in stock phrases or in text another corpus document also has."""
+    """Share of the passage in stock phrases, in the corpus's stock formulas, or in sentences
+    another corpus document also has (a template copied around is no model)."""
     text = normalize(passage.text)
     covered = [False] * len(text)
+
+    def cover(start: int, end: int) -> None:
+        covered[start:end] = [True] * (end - start)
+
     for m in vocabulary().stock.finditer(text):
-        covered[m.start() : m.end()] = [True] * (m.end() - m.start())
+        cover(m.start(), m.end())
     doc = parse(text, AnyAspect(corpus.catalogue))
     for match in find_matches(doc, corpus.index):
         if match.source != passage.document:
-            covered[match.start : match.end] = [True] * (match.end - match.start)
+            cover(match.start, match.end)
+    elsewhere = _other_documents_keys(corpus, passage.document)
+    for sentence in doc.sentences:
+        if compare_key(text[sentence.start : sentence.end]) in elsewhere:
+            cover(sentence.start, sentence.end)
+        for clause in sentence.clauses:
+            key = compare_key(text[clause.start : clause.end])
+            if key and any(seg.is_stock(key) for seg in corpus.index.segments):
+                cover(clause.start, clause.end)
     total = counted_chars(text)
     inside = sum(1 for i, c in enumerate(covered) if c and not text[i].isspace())
     return inside / total if total else 1.0
+
+
+def _other_documents_keys(corpus: Corpus, document: str) -> set[str]:
+    """Sentence keys of the stored example passages of every other document."""
+    keys = set()
+    for other in corpus.example_pool:
+        if other.document == document:
+            continue
+        for sentence in split_sentences(other.text):
+            key = compare_key(other.text[sentence.start : sentence.end])
+            if len(key) >= MIN_KEY_CHARS:
+                keys.add(key)
+    return keys

@@ -25,7 +25,7 @@ from core.tokens import Tokenizer
 LEARNED_SHARE = 0.5  # learned words count less than reviewed lexicon phrases
 SATURATION = 6.0  # raw evidence at which the strength reaches 63 %; 12 → 86 %; 18 → 95 %
 TYPICAL_ITEM_CHARS = 300
-MIN_TOP_EVIDENCE = 2.0  # below this the text is not about any dimension
+MIN_TOP_EVIDENCE = 1.0  # below this the text is not about any dimension
 EVIDENCE_SHOWN = 5
 CLAIMED_SHARE = 0.5  # a phrase one aspect names as its own counts half for its siblings
 MIN_SHOWN_WEIGHT = 1.0  # a phrase that moves a dimension less than this is not shown for it

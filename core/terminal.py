@@ -45,7 +45,7 @@ def render_review(result: Review, style: Style) -> str:
     parts = [
         _header(result, style),
         _verdict(result.verdict, style),
-        _scores(result.scores, style),
+        _scores(result.scores, style, whole=result.verdict is not None),
         _findings(result.text, result.findings, style),
         _highlighted(result, style),
         _sources(result.matches, style),
@@ -104,8 +104,9 @@ def _findings(text: str, findings: tuple[Finding, ...], style: Style) -> str:
     return "\n".join(lines)
 
 
-def _scores(scores: tuple[DimensionScore, ...], style: Style) -> str:
-    lines = [f"{style.bold}维度得分{style.reset}"]
+def _scores(scores: tuple[DimensionScore, ...], style: Style, *, whole: bool) -> str:
+    title = "各方面覆盖度（按查摆的问题条数：1 条 50，2 条 75，3 条 88…）" if whole else "维度得分"
+    lines = [f"{style.bold}{title}{style.reset}"]
     for s in scores:
         evidence = "、".join(s.evidence[:4])
         why = f"  {style.dim}依据：{evidence}{style.reset}" if evidence else ""

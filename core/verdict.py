@@ -85,8 +85,6 @@ def _coverage(ctx: CheckContext) -> tuple[DimensionCoverage, ...]:
         ]  # fmt: skip
         measures = sum(1 for answered in answers if name in answered)
         count = sum(max(1, len(d.items)) for _, d in problems)
-        score = max(
-            (s.score for b, _ in problems for s in b.scores if s.dimension == name), default=0.0
-        )
+        score = next((s.score for s in ctx.analysis.scores if s.dimension == name), 0.0)
         out.append(DimensionCoverage(name, count, measures, score))
     return tuple(out)

@@ -157,6 +157,11 @@ def _bad(tmp_path: Path, seeds_copy: Path) -> dict[str, tuple[list[str], str]]:
         "invisible text": (["review", str(tmp_path / "invisible.txt"), *corpus], "为空"),
         "docx with broken xml": (["review", str(tmp_path / "badxml.docx"), *corpus], ".docx"),
         "unknown dimension": (["examples", "廉洁", *corpus], "廉洁纪律"),
+        "unknown scheme": (["review", str(SAMPLE), "--scheme", "2099", *corpus], "2024-dangji"),
+        "unknown dimension of a scheme": (
+            ["examples", "廉洁自律", "--scheme", "2025", *corpus],
+            "没有名为“廉洁自律”的维度",
+        ),
         "bad count": (["examples", "廉洁自律", "-n", "0", *corpus], "-n"),
         "missing corpus": (
             ["corpus", "stats", "--corpus", str(tmp_path / "none")],
@@ -179,6 +184,8 @@ def _bad(tmp_path: Path, seeds_copy: Path) -> dict[str, tuple[list[str], str]]:
         "empty text",
         "blank text",
         "unknown dimension",
+        "unknown scheme",
+        "unknown dimension of a scheme",
         "bad count",
         "missing corpus",
         "empty corpus",
@@ -310,3 +317,33 @@ def test_corpus_add_refuses_bad_files_and_changes_nothing(
     assert sorted(p.name for p in seeds_copy.glob("*.txt")) == sorted(
         p.name for p in Path(ROOT / "seeds").glob("*.txt")
     )
+
+
+def test_schemes_lists_every_shipped_scheme(capsys: pytest.CaptureFixture[str]) -> None:
+    code, out, _ = run(capsys, "schemes", "--color", "never")
+    assert code == 0
+    for scheme_id in ("2022", "2023", "2024", "2025", "2024-dangji", "zuzhi"):
+        assert f"\n{scheme_id}  " in out
+    assert "带头强化政治忠诚、提高政治能力" in out and "出处：" in out
+
+
+def test_review_names_its_scheme_and_obeys_scheme(
+    capsys: pytest.CaptureFixture[str], seeds_copy: Path
+) -> None:
+    corpus = ["--corpus", str(seeds_copy)]
+    code, out, _ = run(capsys, "review", str(SAMPLE), "--color", "never", *corpus)
+    assert code == 0 and "方案：识别为“2023年主题教育专题民主生活会（六个方面）”" in out
+    code, out, _ = run(capsys, "review", str(SAMPLE), "--json", "--scheme", "2024", *corpus)
+    scheme = json.loads(out)["scheme"]
+    assert (scheme["id"], scheme["source"]) == ("2024", "chosen")
+    assert list(json.loads(out)["scores"]) == scheme["dimensions"]
+
+
+def test_examples_for_another_years_aspect(
+    capsys: pytest.CaptureFixture[str], seeds_copy: Path
+) -> None:
+    code, out, _ = run(
+        capsys, "examples", "廉洁纪律", "--color", "never", "--corpus", str(seeds_copy)
+    )
+    assert code == 0
+    assert "2024年党纪学习教育（六大纪律）" in out
