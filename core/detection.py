@@ -22,8 +22,6 @@ DECLARED_FIT = 0.75  # below this share of its headings named by the best scheme
 _YEAR = re.compile(
     r"(20\d\d)年(?:度|[^。，\n]{0,16}?(?:民主生活会|组织生活会|主题教育|党纪学习教育))"
 )
-    r"(20\d\d)年(?:度|[^。，\n]{0,16}?(?:民主生活会|组织生活会|主题教育|党纪学习教育))"
-)
 _ASPECT_LIKE = re.compile(
     r"方面[。：:，；]?$|^[（(]?[一二三四五六七八九十\d]+[）)、.．]?(?:在)?带头"
 )
