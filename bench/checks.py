@@ -17,7 +17,7 @@ import sys
 from collections import Counter
 from pathlib import Path
 
-from core import build_corpus, load_scheme, review
+from core import build_corpus, review
 from core.corpus import read_corpus_texts
 from core.tokens import Tokenizer
 
@@ -31,13 +31,11 @@ def finding_key(document: str, check: str, text: str) -> str:
 
 def collect(corpus_dir: Path) -> list[dict[str, str]]:
     texts = read_corpus_texts(corpus_dir)
-    scheme, tokenizer = load_scheme(), Tokenizer()
+    tokenizer = Tokenizer()
     rows: list[dict[str, str]] = []
     seen: Counter[str] = Counter()
     for name, raw in texts:
-        others = build_corpus(
-            [t for t in texts if t[0] != name], scheme=scheme, tokenizer=tokenizer
-        )
+        others = build_corpus([t for t in texts if t[0] != name], tokenizer=tokenizer)
         result = review(raw, others)
         for f in result.findings:
             span = result.text[f.start : f.end]

@@ -36,7 +36,11 @@ def main() -> int:
     seeds = load_corpus(ROOT / "seeds", persist=False)
     names = tuple(f"syn-{i:06d}.txt" for i in range(args.sentences // SENTENCES_PER_DOCUMENT + 1))
     corpus = Corpus(
-        seeds.scheme, MatchIndex(names, (segment,)), seeds.model, seeds.example_pool, seeds.counts
+        seeds.catalogue,
+        MatchIndex(names, (segment,)),
+        seeds.model,
+        seeds.example_pool,
+        seeds.counts,
     )
     sample = (ROOT / "examples" / "sample_draft.txt").read_text(encoding="utf-8")
     rng = random.Random(3)

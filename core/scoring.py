@@ -227,6 +227,8 @@ class Scorer:
                 for d in range(len(weights_of)):
                     if d not in owners:
                         weights_of[d] *= CLAIMED_SHARE
+        for term in model.catalogue.neutral:  # matched first (longest), so its words count nil
+            phrases[term] = [0.0] * len(mix)
         learned = {
             word: tuple(sum(w * m[c] for c, w in enumerate(row)) for m in mix)
             for word, row in model.learned.items()

@@ -25,6 +25,7 @@ _SECTION_KEYWORDS: tuple[tuple[SectionKind, tuple[str, ...]], ...] = (
     ("measure", ("措施", "方向", "打算", "整改", "努力", "改进", "举措", "下一步")),
     ("problem", ("问题", "不足", "差距", "表现", "查摆")),
 )
+_PROBLEM_REPORT = ("对照检查情况", "检视剖析情况", "查摆问题情况", "剖析对照检查")
 # Words section titles are made of; used only to cut a title that runs into body text.
 _TITLE_WORDS = (
     "对照检查", "存在的", "存在", "主要", "突出", "具体", "查摆", "查找", "问题", "不足", "差距",
@@ -73,7 +74,10 @@ def parse(text: str, scheme: HeadingMatcher) -> Document:
 
 
 def section_of(title: str) -> SectionKind | None:
-    """Which part of the frame a section title names, if any."""
+    """Which part of the frame a section title names, if any. A title reporting the check itself
+    (个人剖析对照检查情况, 检视剖析情况) opens the problems, although 剖析 also names causes."""
+    if any(w in title for w in _PROBLEM_REPORT) and "原因" not in title:
+        return "problem"
     for kind, words in _SECTION_KEYWORDS:
         if any(w in title for w in words):
             return kind
@@ -174,9 +178,17 @@ def _heading_end(text: str, pos: int) -> int:
     return pos
 
 
+def _is_aspect_title(text: str, heading: Span) -> bool:
+    """An aspect's name as a heading (（一）在带头……方面), as opposed to a problem stated as a
+    heading (（一）理论学习不够深入，学用脱节。)."""
+    return _ASPECT_END.search(text, heading.start, heading.end) is not None
+
+
 def _make_block(text: str, start: _Start, end: int) -> Block | None:
     heading = start.heading
     body = trim(text, heading.end if heading else start.pos, end)
+    if body is None and heading is not None and _is_aspect_title(text, heading):
+        return None  # a bare aspect heading (a table of contents, an empty aspect): no content
     if body is None and heading is not None and text.startswith("（", heading.start):
         # （一）理论学习不够深入，学用脱节。 with nothing after it: the "heading" is the content.
         marker = _L2.match(text, heading.start)

@@ -35,7 +35,10 @@ def make_verdict(ctx: CheckContext, findings: tuple[Finding, ...]) -> Verdict | 
         return None
     by_check = Counter[str](f.check for f in findings)
     parts, details = _components(ctx, findings, by_check)
-    grade = round(sum(WEIGHTS[k] * v for k, v in parts.items()), 1)
+    if not ctx.frame_known:  # coverage of a frame the draft may not be written to says nothing
+        del parts["coverage"]
+    total = sum(WEIGHTS[k] for k in parts)
+    grade = round(sum(WEIGHTS[k] * v for k, v in parts.items()) / total, 1)
     worst = sorted(parts, key=lambda k: (-(100 - parts[k]) * WEIGHTS[k], k))
     fixes = tuple(_FIX[k].format(detail=details[k]) for k in worst[:3] if parts[k] < FIX_BELOW)
     return Verdict(grade, tuple(parts.items()), fixes, _coverage(ctx))

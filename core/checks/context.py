@@ -93,6 +93,12 @@ class CheckContext:
         return self.analysis.scheme
 
     @property
+    def frame_known(self) -> bool:
+        """Whether the draft's frame is known (detected, chosen or declared), not a fallback
+        for a draft that shows none: only then are claims about its aspects worth making."""
+        return self.analysis.choice.source != "default"
+
+    @property
     def text(self) -> str:
         return self.doc.text
 

@@ -119,7 +119,7 @@ def _unanswered(ctx: CheckContext) -> list[Finding]:
     """A problem dimension for which no measure block speaks (its heading counts: in this
     genre a measure's heading names what it answers)."""
     measures = [b for i, b in enumerate(ctx.doc.blocks) if ctx.sections[i] == "measure"]
-    if not measures or not ctx.is_whole_draft:
+    if not measures or not ctx.is_whole_draft or not ctx.frame_known:
         return []
     answered = set().union(*measure_answers(ctx))
     raised = [b.heading_dimension or b.dimension for b in ctx.blocks if b.section == "problem"]
@@ -175,8 +175,8 @@ def _missing_sections(ctx: CheckContext) -> list[Finding]:
 
 def _missing_dimensions(ctx: CheckContext) -> list[Finding]:
     problems = [b for b in ctx.blocks if b.section == "problem"]
-    if not problems:
-        return []
+    if not problems or not ctx.frame_known:
+        return []  # an aspect missing from a frame the draft may not be written to is no claim
     raised = {b.heading_dimension or b.dimension for b in problems}
     missing = [d for d in ctx.scheme.names if d not in raised]
     if not missing:

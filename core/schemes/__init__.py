@@ -133,6 +133,7 @@ class Catalogue:
 
     schemes: tuple[Scheme, ...]
     concerns: tuple[Concern, ...]
+    neutral: tuple[str, ...] = ()  # the genre's setting (组织生活会 …): matched, never evidence
 
     @property
     def ids(self) -> tuple[str, ...]:
@@ -206,7 +207,7 @@ def catalogue() -> Catalogue:
         Concern(c["id"], c.get("description", ""), _weights(c.get("lexicon", {})))
         for c in raw["concerns"]
     )
-    return Catalogue(tuple(schemes), concerns)
+    return Catalogue(tuple(schemes), concerns, tuple(raw.get("neutral", ())))
 
 
 def _weights(raw: Mapping[str, Any]) -> tuple[tuple[str, float], ...]:

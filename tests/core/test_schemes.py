@@ -302,3 +302,55 @@ def test_json_names_the_scheme_everywhere(corpus: Corpus) -> None:
     assert set(data["evidence"]) == set(names)
     for block in data["blocks"]:
         assert list(block["scores"]) == names
+
+
+def test_a_table_of_contents_is_not_content(corpus: Corpus) -> None:
+    contents = (
+        "目录\n一、存在的问题\n（一）在带头强化政治忠诚、提高政治能力方面\n"
+        "（二）在带头固本培元、增强党性方面\n（三）在带头敬畏人民、敬畏组织、敬畏法纪方面\n"
+        "二、原因分析\n三、整改措施\n"
+    )
+    body = (
+        "2025年度民主生活会个人对照检查材料\n一、存在的问题\n"
+        "（一）在带头强化政治忠诚、提高政治能力方面。一是对党中央决策部署的领悟不深，"
+        "2025年6月传达全会精神后没有结合分管工作研究落实措施。\n"
+        "二、原因分析\n一是理想信念有所松懈。\n三、整改措施\n一是每月开展一次专题学习。"
+    )
+    result = review(contents + body, corpus)
+    raised = {c.dimension: c.problems for c in result.verdict.coverage}  # type: ignore[union-attr]
+    assert raised == {
+        "强化政治忠诚提高政治能力": 1,
+        "固本培元增强党性": 0,
+        "敬畏人民敬畏组织敬畏法纪": 0,
+        "干事创业担当作为": 0,
+        "扛起管党治党责任": 0,
+    }
+
+
+def test_meeting_names_are_never_evidence(corpus: Corpus) -> None:
+    result = analyse(
+        "按照组织生活会的安排，会前开展了谈心谈话，征求意见12条。", corpus, scheme="2025"
+    )
+    assert all(not s.evidence for s in result.scores)
+    assert result.dimension is None
+
+
+def test_an_unknown_frame_gets_no_claims_about_its_aspects(corpus: Corpus) -> None:
+    draft = (
+        "对照检查材料\n一、存在的问题\n一是对分管领域的廉政风险排查不深，去年两名干部违规收受礼品。\n"
+        "二、原因分析\n一是纪律意识有所松懈。\n三、整改措施\n一是本月内逐一开展廉政谈话。"
+    )
+    result = review(draft, corpus)
+    assert result.scheme is not None and result.scheme.source == "default"
+    assert not [f for f in result.findings if "没有涉及" in f.message or "没有对应" in f.message]
+    assert result.verdict is not None and "coverage" not in dict(result.verdict.breakdown)
+
+
+def test_a_title_reporting_the_check_opens_the_problems(corpus: Corpus) -> None:
+    draft = (
+        "一、个人剖析对照检查情况\n（一）理论学习方面。一是学习用劲不足，去年只读完一本原著。\n"
+        "二、产生问题的原因\n一是放松了主观世界改造。\n三、整改措施\n一是每月读一本原著。"
+    )
+    sections = [b.section for b in review(draft, corpus).blocks]
+    assert sections[:2] == ["problem", "problem"] or sections[0] == "problem"
+    assert "cause" in sections and "measure" in sections
