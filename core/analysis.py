@@ -44,6 +44,7 @@ class Analysis:
     doc: Document
     choice: SchemeChoice
     tokens: tuple[str, ...]
+    tags: tuple[str, ...]  # each token's part of speech, for checks that need the grammar
     token_starts: tuple[int, ...]
     blocks: tuple[BlockReview, ...]
     units: tuple[Unit, ...]
@@ -76,7 +77,8 @@ def analyse(
     traditional = is_traditional(shown)
     plain = to_simplified(shown) if traditional else shown
     catalogue = corpus.catalogue
-    tokens = tuple(corpus.model.tokenizer.tokens(plain))
+    tagged = corpus.model.tokenizer.tagged(plain)  # the one segmentation of this draft
+    tokens = tuple(word for word, _ in tagged)
     starts = tuple(_starts(tokens))
     first = parse(plain, AnyAspect(catalogue))
     declared = _declared(first, corpus, tokens, starts)
@@ -101,6 +103,7 @@ def analyse(
         doc=doc,
         choice=choice,
         tokens=tokens,
+        tags=tuple(tag for _, tag in tagged),
         token_starts=starts,
         blocks=blocks,
         units=units,

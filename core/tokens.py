@@ -12,6 +12,7 @@ import threading
 from pathlib import Path
 
 import jieba
+import jieba.posseg
 
 _WORDLIKE = re.compile(r"[\u3400-\u9fff]{2,}")
 
@@ -23,6 +24,7 @@ class Tokenizer:
         """`cache_dir` keeps jieba's prefix dictionary between runs; None writes nothing."""
         jieba.setLogLevel(logging.WARNING)
         self._jieba = jieba.Tokenizer()
+        self._tagger = jieba.posseg.POSTokenizer(self._jieba)
         self._cache_dir = cache_dir
         self._lock = threading.Lock()
         self._ready = False
@@ -66,6 +68,12 @@ class Tokenizer:
         """Every token in order, single characters and punctuation included."""
         self._ensure_ready()
         return list(self._jieba.lcut(text, HMM=False))
+
+    def tagged(self, text: str) -> list[tuple[str, str]]:
+        """Every token in order with its part of speech (jieba's tags: n, v, r, m …). Without
+        the HMM the tokens are exactly those of `tokens`, for about a third more time."""
+        self._ensure_ready()
+        return [(pair.word, pair.flag) for pair in self._tagger.lcut(text, HMM=False)]
 
     def frequency(self, word: str) -> int:
         """How common the dictionary says `word` is (0: not a word of its own)."""

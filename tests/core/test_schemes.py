@@ -283,16 +283,20 @@ def test_one_analysis_per_draft_segments_once(
     corpus: Corpus, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     calls: list[int] = []
-    original = Tokenizer.tokens
+    original = Tokenizer.tagged
 
-    def counted(self: Tokenizer, text: str) -> list[str]:
+    def counted(self: Tokenizer, text: str) -> list[tuple[str, str]]:
         calls.append(len(text))
         return original(self, text)
 
-    monkeypatch.setattr(Tokenizer, "tokens", counted)
+    monkeypatch.setattr(Tokenizer, "tagged", counted)
+    monkeypatch.setattr(Tokenizer, "tokens", lambda *_: pytest.fail("tokens() after analysis"))
     monkeypatch.setattr(Tokenizer, "words", lambda *_: pytest.fail("words() after analysis"))
-    review(_draft("2024_team.txt"), corpus)
+    review(_draft("2024_team.txt"), corpus)  # analysis, checks and verdict
     assert len(calls) == 1
+    result = analyse(_draft("2024_team.txt"), corpus)
+    assert len(result.tags) == len(result.tokens) and "".join(result.tokens) == result.plain
+    assert "r" in result.tags  # 我 / 班子 … parts of speech are there for the checks
 
 
 def test_json_names_the_scheme_everywhere(corpus: Corpus) -> None:
