@@ -47,6 +47,7 @@ class Analysis:
     tags: tuple[str, ...]  # each token's part of speech, for checks that need the grammar
     token_starts: tuple[int, ...]
     blocks: tuple[BlockReview, ...]
+    heading_topics: tuple[str | None, ...]  # per block: the aspect its heading's words name
     units: tuple[Unit, ...]
     scores: tuple[DimensionScore, ...]
     dimension: str | None
@@ -87,6 +88,12 @@ def analyse(
     scorer = corpus.model.scorer(choice.scheme)
     blocks = tuple(_block_review(doc, b, scorer, tokens, starts) for b in doc.blocks)
     units = tuple(_units(doc, scorer, tokens, starts))
+    heading_topics = tuple(
+        scorer.score(b.heading_text, _words_in(tokens, starts, b.heading))[1]
+        if b.heading is not None and b.heading_text
+        else None
+        for b in doc.blocks
+    )
     whole = any(b.section is not None for b in doc.blocks)
     if whole:
         scores, top = _coverage_scores(doc, units, blocks, choice.scheme)
@@ -106,6 +113,7 @@ def analyse(
         tags=tuple(tag for _, tag in tagged),
         token_starts=starts,
         blocks=blocks,
+        heading_topics=heading_topics,
         units=units,
         scores=scores,
         dimension=top,

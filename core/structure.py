@@ -19,6 +19,7 @@ _L2 = re.compile(f"（[{_NUM}]{{1,3}}）")
 _L3 = re.compile(r"[1-9]\d?[、．.](?!\d)")
 _MARKER = re.compile(f"[{_NUM}]{{1,3}}、|（[{_NUM}]{{1,3}}）|(?<![\\d.．])[1-9]\\d?[、．.](?!\\d)")
 _ITEM = re.compile(f"[{_NUM}]{{1,3}}是")
+_NUMBERED_ITEM = re.compile(r"^(?:[1-9]\d?[、．.](?!\d)|[（(][1-9]\d?[）)])", re.MULTILINE)
 _BOUNDARY = set("。！？；：\n")
 _SECTION_KEYWORDS: tuple[tuple[SectionKind, tuple[str, ...]], ...] = (
     ("cause", ("原因", "根源", "剖析", "症结")),
@@ -215,6 +216,12 @@ def _items(text: str, body: Span) -> tuple[Item, ...]:
         p = m.start()
         if p == body.start or text[p - 1] in "。！？；：\n":
             starts.append((p, m.group()))
+    if not starts:  # 1、… / （1）… items, each at a line start
+        starts = [
+            (m.start(), m.group()) for m in _NUMBERED_ITEM.finditer(text, body.start, body.end)
+        ]
+        if len(starts) < 2:
+            starts = []
     items = []
     for i, (p, label) in enumerate(starts):
         stop = starts[i + 1][0] if i + 1 < len(starts) else body.end

@@ -9,7 +9,7 @@ from core.models import Finding, Span
 from core.text import compare_key, counted_chars
 
 RESTATE_RATIO = 72.0  # a cause sentence this close to a problem sentence repeats it
-ANSWER_SCORE = 50.0
+ANSWER_SCORE = 30.0  # generous: a wrong "no measure answers this" costs more than a miss
 MISFILED_SCORE = 50.0  # the aspect a misfiled block reads as must be plainly present
 MIN_KEY = 10
 _SECTION_NAMES = {"problem": "存在的问题", "cause": "原因分析", "measure": "整改措施"}
@@ -107,6 +107,8 @@ def measure_answers(ctx: CheckContext) -> list[set[str]]:
         if ctx.sections[i] != "measure":
             continue
         found = {block.heading_dimension} if block.heading_dimension else set()
+        topic = ctx.analysis.heading_topics[i]  # （二）持之以恒锤炼党性、改进作风。 names its aim
+        found |= {topic} if topic else set()
         for unit in ctx.units_scored:
             if unit.block == i:
                 found |= {unit.dimension} if unit.dimension else set()
