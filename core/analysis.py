@@ -7,7 +7,7 @@ from __future__ import annotations
 import math
 import re
 from bisect import bisect_left
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 from core.corpus import Corpus
 from core.detection import AnyAspect, SchemeChoice, aspect_headings, choose, relabel
@@ -85,14 +85,11 @@ def analyse(
     declared = _declared(first, corpus, tokens, starts)
     choice = choose(first, catalogue, chosen=scheme, preferred=preferred, declared=declared)
     doc = relabel(first, choice.scheme)
-    scorer = corpus.model.scorer(choice.scheme)
-    blocks = tuple(_block_review(doc, b, scorer, tokens, starts) for b in doc.blocks)
-    units = tuple(_units(doc, scorer, tokens, starts))
+    reader = _Reader(corpus.model.scorer(choice.scheme), plain, tokens, starts)
+    blocks = tuple(_block_review(b, reader) for b in doc.blocks)
+    units = tuple(_units(doc, reader))
     heading_topics = tuple(
-        scorer.score(b.heading_text, _words_in(tokens, starts, b.heading))[1]
-        if b.heading is not None and b.heading_text
-        else None
-        for b in doc.blocks
+        reader.score(b.heading)[1] if b.heading is not None else None for b in doc.blocks
     )
     whole = any(b.section is not None for b in doc.blocks)
     if whole:
@@ -100,9 +97,7 @@ def analyse(
     elif len(blocks) == 1 and doc.blocks[0].heading is None:  # a bare paragraph: same text
         scores, top = blocks[0].scores, blocks[0].dimension
     else:
-        content = [b.body for b in doc.blocks]
-        words = [w for span in content for w in _words_in(tokens, starts, span)]
-        scores, top = scorer.score("\n".join(plain[s.start : s.end] for s in content), words)
+        scores, top = reader.score_all([b.body for b in doc.blocks])
     return Analysis(
         text=shown,
         plain=plain,
@@ -118,6 +113,56 @@ def analyse(
         scores=scores,
         dimension=top,
         matches=find_matches(doc, corpus.index, threshold=threshold),
+    )
+
+
+class _Reader:
+    """Scores spans of one draft: a phrase must begin where a word begins (新思想 is not read in
+    创新｜思想). What a writer says they did right before turning to the problem (能够……但,
+    虽然……但) still tells the aspect, but is never shown as evidence of the problem."""
+
+    def __init__(
+        self, scorer: Scorer, plain: str, tokens: tuple[str, ...], starts: tuple[int, ...]
+    ) -> None:
+        self.scorer, self.tokens, self.starts = scorer, tokens, starts
+        self.text = plain
+        self.plain_of_praise = _without_praise(plain)
+        self.edges = frozenset(starts) | {len(plain)}
+
+    def score(self, span: Span) -> tuple[tuple[DimensionScore, ...], str | None]:
+        return self.score_all([span])
+
+    def score_all(self, spans: list[Span]) -> tuple[tuple[DimensionScore, ...], str | None]:
+        """Several spans read as one text (joined by line breaks)."""
+        pieces, words, edges, offset = [], [], set(), 0
+        for span in spans:
+            piece = self.text[span.start : span.end]
+            pieces.append(piece)
+            words += [
+                w
+                for w in _words_in(self.tokens, self.starts, span)
+                if not w.isspace() and w.strip("\u3000 ")
+            ]
+            edges |= {p - span.start + offset for p in self.edges if span.start <= p <= span.end}
+            offset += len(piece) + 1
+        scores, top = self.scorer.score("\n".join(pieces), words, frozenset(edges))
+        criticism = "\n".join(self.plain_of_praise[s.start : s.end] for s in spans)
+        shown = tuple(
+            replace(s, evidence=tuple(p for p in s.evidence if p in criticism)) for s in scores
+        )
+        return shown, top
+
+
+_PRAISE = re.compile(
+    r"(?:^|(?<=[。！？；\n]))(?:[一二三四五六七八九十]+是)?[^，。；！？\n]{0,12}?"
+    r"(?:能够|虽然|尽管|虽|总体上|基本上)([^。；！？\n]*?)，?(?=(?:但|但是|可是|然而))"
+)
+
+
+def _without_praise(text: str) -> str:
+    """The text with the praise before a turn to criticism blanked (same length)."""
+    return _PRAISE.sub(
+        lambda m: m.group(0)[: m.start(1) - m.start()] + "　" * len(m.group(1)), text
     )
 
 
@@ -165,11 +210,8 @@ def _concern_scheme(catalogue: Catalogue) -> Scheme:
     return Scheme("concerns", "关注点", dims)
 
 
-def _block_review(
-    doc: Document, block: Block, scorer: Scorer, tokens: tuple[str, ...], starts: tuple[int, ...]
-) -> BlockReview:
-    body = block.body
-    scores, top = scorer.score(doc.text[body.start : body.end], _words_in(tokens, starts, body))
+def _block_review(block: Block, reader: _Reader) -> BlockReview:
+    scores, top = reader.score(block.body)
     return BlockReview(
         start=block.start,
         end=block.end,
@@ -180,16 +222,12 @@ def _block_review(
     )
 
 
-def _units(
-    doc: Document, scorer: Scorer, tokens: tuple[str, ...], starts: tuple[int, ...]
-) -> list[Unit]:
+def _units(doc: Document, reader: _Reader) -> list[Unit]:
     out = []
     for i, block in enumerate(doc.blocks):
         spans = [Span(it.start, it.end) for it in block.items] or [block.body]
         for span in spans:
-            scores, top = scorer.score(
-                doc.text[span.start : span.end], _words_in(tokens, starts, span)
-            )
+            scores, top = reader.score(span)
             out.append(Unit(i, span, top, scores))
     return out
 

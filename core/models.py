@@ -137,15 +137,21 @@ class Finding:
     severity: Severity
     message: str
     suggestion: str
+    # What the verdict and other programs read (never the message text): a machine code such as
+    # "vague_measure.unanswered" and the figures behind the finding.
+    code: str = ""
+    figures: tuple[tuple[str, float], ...] = ()
 
     def to_dict(self) -> dict[str, Any]:
         return {
             "start": self.start,
             "end": self.end,
             "check": self.check,
+            "code": self.code,
             "severity": self.severity,
             "message": self.message,
             "suggestion": self.suggestion,
+            "figures": dict(self.figures),
         }
 
 

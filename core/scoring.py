@@ -243,13 +243,17 @@ class Scorer:
             model.use_learned,
         )
 
-    def evidence(self, text: str, words: Sequence[str]) -> list[dict[str, float]]:
-        """Per dimension, each phrase's (or learned word's, keyed with a leading ~) evidence."""
+    def evidence(
+        self, text: str, words: Sequence[str], edges: frozenset[int] | None = None
+    ) -> list[dict[str, float]]:
+        """Per dimension, each phrase's (or learned word's, keyed with a leading ~) evidence.
+        With `edges` (where words begin), a phrase must begin on one: 新思想 is not read in
+        创新｜思想, nor 民意 in 人民｜意愿."""
         found: list[dict[str, float]] = [{} for _ in self.scheme.dimensions]
-        self._collect(text, words, found, 1.0)
+        self._collect(text, words, found, 1.0, edges)
         opening = _OPENING.match(text)
         if opening and opening.end() < len(text.rstrip()):
-            self._collect(opening.group(), None, found, OPENING_BOOST)
+            self._collect(opening.group(), None, found, OPENING_BOOST, edges)
         return found
 
     def _collect(
@@ -258,9 +262,15 @@ class Scorer:
         words: Sequence[str] | None,
         found: list[dict[str, float]],
         share: float,
+        edges: frozenset[int] | None,
     ) -> None:
         if self.pattern is not None:
-            for term, count in Counter(m.group() for m in self.pattern.finditer(text)).items():
+            terms = Counter(
+                m.group()
+                for m in self.pattern.finditer(text)
+                if edges is None or m.start() in edges  # 政治领悟(力) may end inside a word
+            )
+            for term, count in terms.items():
                 _add(found, term, self.phrases[term], count, share)
         if self.use_learned and words is not None and self.learned:
             for word, count in Counter(words).items():
@@ -269,7 +279,7 @@ class Scorer:
                     _add(found, "~" + word, row, count, share * LEARNED_SHARE)
 
     def score(
-        self, text: str, words: Sequence[str]
+        self, text: str, words: Sequence[str], edges: frozenset[int] | None = None
     ) -> tuple[tuple[DimensionScore, ...], str | None]:
         """All dimensions' scores (0–100) with evidence, and the top dimension (None if none).
 
@@ -278,7 +288,7 @@ class Scorer:
         like a focused item) times its share of the strongest dimension's evidence, so the
         dimension a text is about stands clear of those it mentions in passing.
         """
-        evidence = self.evidence(text, words)
+        evidence = self.evidence(text, words, edges)
         totals = [sum(e.values()) for e in evidence]
         scale = math.sqrt(max(1.0, len(text) / TYPICAL_ITEM_CHARS))
         top_total = max(totals, default=0.0)

@@ -51,7 +51,7 @@ def _components(
     measure_units = len(ctx.units("measure"))
     raised = {b.heading_dimension or b.dimension for b in ctx.blocks if b.section == "problem"}
     covered = sum(1 for d in ctx.scheme.names if d in raised)
-    vague = sum(1 for f in findings if f.check == "vague_measure" and "没有对应" not in f.message)
+    vague = sum(1 for f in findings if f.code == "vague_measure.vague")
     share, _ = stock_share(ctx, Span(0, len(ctx.text)))
     density = hedge_density(ctx)
     parts = {

@@ -27,12 +27,18 @@ __all__ = ["CHECKS", "CheckContext", "run_checks"]
 
 
 def run_checks(ctx: CheckContext) -> tuple[Finding, ...]:
-    """All findings, one per check and sentence at most, most severe first."""
+    """All findings, one per check and sentence at most (typos: one per slip), most severe
+    first."""
     best: dict[tuple[str, int | tuple[int, int]], Finding] = {}
     for check in CHECKS:
         for found in check(ctx):
             sentence = ctx.sentence_index(found.start)
-            key = (found.check, sentence if sentence is not None else (found.start, found.end))
+            place: int | tuple[int, int] = (
+                (found.start, found.end)
+                if found.check in OWN_SPAN or sentence is None
+                else sentence
+            )
+            key = (found.check, place)
             kept = best.get(key)
             best[key] = found if kept is None else _combine(kept, found)
     return tuple(
@@ -40,7 +46,8 @@ def run_checks(ctx: CheckContext) -> tuple[Finding, ...]:
     )
 
 
-LISTED_TOGETHER = {"typo", "structure"}  # each is a separate fix, so none may be dropped
+LISTED_TOGETHER = {"structure"}  # each is a separate fix, so none may be dropped
+OWN_SPAN = {"typo"}  # every slip is its own finding at its own place, two in a sentence included
 
 
 def _combine(kept: Finding, new: Finding) -> Finding:

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import re
 from bisect import bisect_left, bisect_right
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 
 from core.analysis import Analysis, Unit
@@ -172,9 +173,26 @@ def _numbered(text: str, block: Block) -> bool:
 
 
 def finding(
-    span: Span | Sentence, check: CheckName, severity: Severity, message: str, suggestion: str
+    span: Span | Sentence,
+    check: CheckName,
+    severity: Severity,
+    message: str,
+    suggestion: str,
+    *,
+    code: str,
+    figures: Mapping[str, float] | None = None,
 ) -> Finding:
-    return Finding(span.start, span.end, check, severity, message, suggestion)
+    """A finding with its machine code (check.kind) and the figures behind it."""
+    return Finding(
+        span.start,
+        span.end,
+        check,
+        severity,
+        message,
+        suggestion,
+        code=f"{check}.{code}",
+        figures=tuple((figures or {}).items()),
+    )
 
 
 def quote(text: str, limit: int = 24) -> str:

@@ -39,6 +39,7 @@ def cause_restates_problem(ctx: CheckContext) -> list[Finding]:
                     "high",
                     f"这条原因几乎重复了问题部分的“{quote(problem_text)}”，没有分析为什么。",
                     "追问一层：是理想信念、党性修养、宗旨意识还是政绩观出了偏差？写出思想上的根子。",
+                    code="restates",
                 )
             )
         elif blame := ctx.vocab.blame.search(text):
@@ -49,6 +50,7 @@ def cause_restates_problem(ctx: CheckContext) -> list[Finding]:
                     "medium",
                     f"把原因归于客观（“{blame.group()}”），回避了主观责任。",
                     "从主观上找原因，例如“对理论学习重要性认识不足，把学习当软任务”。",
+                    code="blames_circumstances",
                 )
             )
     return out + _shallow_causes(ctx)
@@ -68,6 +70,7 @@ def _shallow_causes(ctx: CheckContext) -> list[Finding]:
                     "medium",
                     "这段原因停留在表面，没有触及思想根源。",
                     "用理想信念、党性修养、宗旨意识、政绩观、纪律意识等角度剖析根源。",
+                    code="no_root_cause",
                 )
             )
     return out
@@ -93,6 +96,7 @@ def vague_measure(ctx: CheckContext) -> list[Finding]:
                     "medium",
                     "这条措施空泛：没有具体动作、目标、时限或数量，无法检验是否做到。",
                     "写成可检查的事项，例如“2024年3月底前制定学习计划，每月开展一次专题研讨”。",
+                    code="vague",
                 )
             )
     return out + _unanswered(ctx)
@@ -136,6 +140,8 @@ def _unanswered(ctx: CheckContext) -> list[Finding]:
             "medium",
             f"{names}方面查摆了问题，但整改措施里没有对应的措施。",
             "为每个查摆出的问题写一条对应措施，做到问题、原因、措施一一对应。",
+            code="unanswered",
+            figures={"aspects": len(missing)},
         )
     ]
 
@@ -171,6 +177,8 @@ def _missing_sections(ctx: CheckContext) -> list[Finding]:
             "high",
             f"材料缺少{names}部分。",
             "按“存在的问题—原因分析—整改措施”三部分成文。",
+            code="missing_sections",
+            figures={"sections": len(missing)},
         )
     ]
 
@@ -193,6 +201,8 @@ def _missing_dimensions(ctx: CheckContext) -> list[Finding]:
             f"问题部分没有涉及{'、'.join(f'“{d}”' for d in missing)}方面。",
             f"对照{ctx.scheme.title}的 {len(ctx.scheme.names)} 个方面逐一查摆，"
             "每个方面至少写一条具体问题。",
+            code="missing_aspects",
+            figures={"aspects": len(missing)},
         )
     ]
 
@@ -213,6 +223,8 @@ def _balance(ctx: CheckContext) -> list[Finding]:
             "medium",
             f"问题和原因只占全文的 {share:.0%}，篇幅重心偏离了查摆和剖析。",
             "压缩开头和措施的铺陈，把篇幅用在问题和原因上（一般应过半）。",
+            code="unbalanced",
+            figures={"share": round(share, 3)},
         )
     ]
 
@@ -238,6 +250,8 @@ def _misfiled(ctx: CheckContext) -> list[Finding]:
                 "low",
                 f"标题是“{said}”，内容更像“{found}”方面的问题。",
                 f"核对归类：把这段移到“{found}”下，或补写真正属于“{said}”的问题。",
+                code="misfiled",
+                figures={"heading_score": scores.get(said, 0.0), "content_score": scores[found]},
             )
         )
     return out
@@ -261,6 +275,7 @@ def _repeated(ctx: CheckContext) -> list[Finding]:
                         "medium",
                         "这句话在前面另一个标题下已经用过。",
                         "同一段内容不要在两个标题下重复使用，各写各的具体问题。",
+                        code="repeated",
                     )
                 )
     return out

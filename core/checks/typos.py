@@ -34,6 +34,7 @@ def _confusions(ctx: CheckContext) -> list[Finding]:
                 "high",
                 f"疑似错别字“{m.group()}”。",
                 f"改为“{right}”。",
+                code="confusion",
             )
         )
     return out
@@ -51,6 +52,7 @@ def _traditional(ctx: CheckContext) -> list[Finding]:
                     "medium",
                     f"简体文稿中出现繁体字“{ch}”。",
                     f"改为“{simple}”。",
+                    code="traditional",
                 )
             )
     return out
@@ -72,6 +74,7 @@ def _doubled(ctx: CheckContext) -> list[Finding]:
                 "medium",
                 f"字词重复“{m.group()}”。",
                 f"删去一个“{m.group()[0]}”。",
+                code="doubled",
             )
         )
     return out
@@ -113,6 +116,7 @@ def _quote_finding(position: int) -> Finding:
         "low",
         "引号不配对。",
         "补齐或删去多余的引号，中文用“”成对引用。",
+        code="quotes",
     )
 
 
@@ -136,6 +140,7 @@ def _look_alikes(ctx: CheckContext) -> list[Finding]:
                     "low",
                     f"“{first}{second}”不成词，疑似形近字之误。",
                     f"是否应为“{word}”？",
+                    code="look_alike",
                 )
             )
     return out

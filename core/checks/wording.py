@@ -56,6 +56,8 @@ def stock_phrases(ctx: CheckContext) -> list[Finding]:
                 "high" if share >= 0.8 else "medium",
                 f"这句约 {share:.0%} 是套话（{why}），读不出具体内容。",
                 "换成本人本单位的实际情况：哪件事、什么时候、做得怎样、差在哪里。",
+                code="stock",
+                figures={"share": round(share, 3)},
             )
         )
     return out
@@ -83,6 +85,7 @@ def no_example(ctx: CheckContext) -> list[Finding]:
                     "medium",
                     "这条问题没有具体事例、时间、数字或具体事项，不见人不见事。",
                     "补一件实例，例如：“今年3月推进××项目时，因……导致……”，写明时间、事情和后果。",
+                    code="no_concrete",
                 )
             )
         elif personal and not mine:
@@ -93,6 +96,7 @@ def no_example(ctx: CheckContext) -> list[Finding]:
                     "low",
                     "个人对照检查中，这条问题没有落到“我”身上。",
                     "用第一人称写清自己的责任，例如“我在……时……”。",
+                    code="not_first_person",
                 )
             )
     return out
@@ -112,6 +116,7 @@ def merit_as_problem(ctx: CheckContext) -> list[Finding]:
                     "high",
                     f"问题部分写成绩（“{praise.group()}”），冲淡了查摆。",
                     "删去成绩表述，直接写存在的问题和具体表现。",
+                    code="praise",
                 )
             )
             continue
@@ -124,6 +129,7 @@ def merit_as_problem(ctx: CheckContext) -> list[Finding]:
                     "medium",
                     f"句子先用大段篇幅肯定自己（“{quote(merit, 16)}”），再转到问题。",
                     "去掉“虽然……但”“能够……但”的铺垫，开门见山写问题。",
+                    code="merit_opening",
                 )
             )
     return out
@@ -158,6 +164,7 @@ def soft_criticism(ctx: CheckContext) -> list[Finding]:
                     "medium",
                     f"批评里用“{hope.group()}”，成了提希望而不是查问题。",
                     "把希望改成问题本身，写明差在哪里、后果是什么。",
+                    code="hope",
                 )
             )
         elif strong >= 2:
@@ -169,6 +176,8 @@ def soft_criticism(ctx: CheckContext) -> list[Finding]:
                     "high" if strong >= 3 or weak >= 2 else "medium",
                     f"限定词过多（{named}），批评不痛不痒。",
                     "去掉“有时”“个别”“有所”等，直说问题和程度，例如“全年12次集中学习有5次以会代学”。",
+                    code="hedged",
+                    figures={"hedges": float(strong + weak)},
                 )
             )
     return out

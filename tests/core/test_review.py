@@ -22,7 +22,7 @@ CONTRACT_KEYS = {
     "scheme",
     "notes",
 }
-FINDING_KEYS = {"start", "end", "check", "severity", "message", "suggestion"}
+FINDING_KEYS = {"start", "end", "check", "code", "severity", "message", "suggestion", "figures"}
 CHECK_NAMES = {
     "stock_phrases",
     "no_example",

@@ -358,3 +358,22 @@ def test_a_title_reporting_the_check_opens_the_problems(corpus: Corpus) -> None:
     sections = [b.section for b in review(draft, corpus).blocks]
     assert sections[:2] == ["problem", "problem"] or sections[0] == "problem"
     assert "cause" in sections and "measure" in sections
+
+
+def test_phrases_are_read_on_word_boundaries_only(corpus: Corpus) -> None:
+    text = "对理论创新思想认同多，运用科学理论指导实践少，人民意愿了解不够。"
+    shown = {p for s in analyse(text, corpus, scheme="2023").scores for p in s.evidence}
+    assert not shown & {"新思想", "学理", "民意"}
+    ending_inside = analyse("一是政治领悟力有待提高，对上级精神把握不准。", corpus, scheme="2023")
+    found = next(s.evidence for s in ending_inside.scores if s.dimension == "政治素质")
+    assert "政治领悟" in found
+
+
+def test_what_the_writer_did_right_is_never_shown_as_evidence(corpus: Corpus) -> None:
+    text = (
+        "一是能够坚持理论学习和第一议题制度，但对原著读得不多，学用结合不紧，2024年只写了一篇体会。"
+    )
+    result = analyse(text, corpus, scheme="2023")
+    assert result.dimension == "理论学习"  # the praise still tells the aspect …
+    shown = next(s.evidence for s in result.scores if s.dimension == "理论学习")
+    assert shown and "第一议题" not in shown and "理论学习" not in shown  # … but is not evidence
