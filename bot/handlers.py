@@ -31,6 +31,7 @@ from bot.scheme_handlers import preferred_scheme
 from bot.senders import NOT_A_PERSON_UNSAVED, is_person
 from bot.storage import ReviewStore, StoredReview
 from core import DraftInputError, review
+from core.chatter import is_chatter
 from core.reading import decode_text, docx_text
 from core.text import is_blank
 
@@ -38,6 +39,12 @@ log = logging.getLogger(__name__)
 ACCEPTED_FILES = {".txt": "text", ".docx": "docx"}
 OTHERS_UNSAVED = "他人消息的审阅不保存到历史记录。"
 EDITED = "已编辑的消息不会重新处理；如需审阅修改后的内容，请重新发送。"
+CHATTER_HINT = (
+    "您好！我是材料审阅助手，这条消息看起来不是对照检查材料，所以没有审阅，也没有保存。\n"
+    "请直接发送材料文字（一条问题、一段或整篇均可），例如：\n"
+    "一是理论学习不够系统，去年只读完两本原著，没有形成读书笔记。\n"
+    "也可以上传 .txt 或 .docx 文件；发送 /help 查看全部用法。"
+)
 
 
 async def start(update: Update, context: BotContext) -> None:
@@ -146,9 +153,12 @@ async def _review_and_reply(
 
 
 def _refusal(text: str, found: Services, asker: int) -> str | None:
-    """Why this draft is not reviewed now (empty, too long, too many), or None."""
+    """Why this draft is not reviewed now (empty, chat rather than a draft, too long, too
+    many), or None."""
     if is_blank(text):
         return "内容为空，请发送需要审阅的材料文字。"
+    if is_chatter(text):
+        return CHATTER_HINT
     if len(text) > found.config.max_draft_chars:
         limit = found.config.max_draft_chars
         return f"材料过长（{len(text)} 字），单次最多审阅 {limit} 字，请分部分发送。"

@@ -6,7 +6,7 @@ from __future__ import annotations
 
 import math
 import re
-from bisect import bisect_left
+from bisect import bisect_left, bisect_right
 from dataclasses import dataclass, replace
 
 from core.corpus import Corpus
@@ -127,7 +127,6 @@ class _Reader:
         self.scorer, self.tokens, self.starts = scorer, tokens, starts
         self.text = plain
         self.plain_of_praise = _without_praise(plain)
-        self.edges = frozenset(starts) | {len(plain)}
 
     def score(self, span: Span) -> tuple[tuple[DimensionScore, ...], str | None]:
         return self.score_all([span])
@@ -143,7 +142,8 @@ class _Reader:
                 for w in _words_in(self.tokens, self.starts, span)
                 if not w.isspace() and w.strip("\u3000 ")
             ]
-            edges |= {p - span.start + offset for p in self.edges if span.start <= p <= span.end}
+            lo, hi = bisect_left(self.starts, span.start), bisect_right(self.starts, span.end)
+            edges |= {p - span.start + offset for p in self.starts[lo:hi]}
             offset += len(piece) + 1
         scores, top = self.scorer.score("\n".join(pieces), words, frozenset(edges))
         criticism = "\n".join(self.plain_of_praise[s.start : s.end] for s in spans)

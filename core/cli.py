@@ -15,6 +15,7 @@ from pathlib import Path
 from typing import NoReturn, TextIO
 
 from core import corpus_commands
+from core.chatter import is_chatter
 from core.corpus import Corpus, CorpusError
 from core.examples import ranked_examples
 from core.reading import DraftInputError, decode_text, read_draft
@@ -170,6 +171,8 @@ def _read_input(path: str) -> str:
         raise UsageError(f"文本过大（超过 {MAX_DRAFT_BYTES // 1024 // 1024} MB）")
     if is_blank(text):
         raise UsageError("材料内容为空，请提供需要审阅的文字")
+    if is_chatter(text):
+        raise UsageError("这段文字不像对照检查材料（问候、提问或几个字的闲聊），未审阅")
     return text
 
 

@@ -37,6 +37,8 @@ def make_verdict(ctx: CheckContext, findings: tuple[Finding, ...]) -> Verdict | 
     parts, details = _components(ctx, findings, by_check)
     if not ctx.frame_known:  # coverage of a frame the draft may not be written to says nothing
         del parts["coverage"]
+    if not ctx.units("problem"):  # measures alone: how concrete or sharp problems are, unknown
+        del parts["specificity"], parts["sharpness"]
     total = sum(WEIGHTS[k] for k in parts)
     grade = round(sum(WEIGHTS[k] * v for k, v in parts.items()) / total, 1)
     worst = sorted(parts, key=lambda k: (-(100 - parts[k]) * WEIGHTS[k], k))

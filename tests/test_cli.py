@@ -145,6 +145,7 @@ def _bad(tmp_path: Path, seeds_copy: Path) -> dict[str, tuple[list[str], str]]:
     (tmp_path / "fake.docx").write_bytes(b"PK\x03\x04 this is not a zip")
     (tmp_path / "latin1.txt").write_bytes("caf\xe9 \xff\xfe\xfd".encode("latin-1"))
     (tmp_path / "emptydir").mkdir()
+    (tmp_path / "hello.txt").write_text("你好，在吗？", encoding="utf-8")
     corpus = ["--corpus", str(seeds_copy)]
     return {
         "missing file": (["review", str(tmp_path / "nope.txt"), *corpus], "找不到文件"),
@@ -157,6 +158,7 @@ def _bad(tmp_path: Path, seeds_copy: Path) -> dict[str, tuple[list[str], str]]:
         "invisible text": (["review", str(tmp_path / "invisible.txt"), *corpus], "为空"),
         "docx with broken xml": (["review", str(tmp_path / "badxml.docx"), *corpus], ".docx"),
         "unknown dimension": (["examples", "廉洁", *corpus], "廉洁纪律"),
+        "chat, not a draft": (["review", str(tmp_path / "hello.txt"), *corpus], "不像对照检查材料"),
         "unknown scheme": (["review", str(SAMPLE), "--scheme", "2099", *corpus], "2024-dangji"),
         "unknown dimension of a scheme": (
             ["examples", "廉洁自律", "--scheme", "2025", *corpus],
@@ -184,6 +186,7 @@ def _bad(tmp_path: Path, seeds_copy: Path) -> dict[str, tuple[list[str], str]]:
         "empty text",
         "blank text",
         "unknown dimension",
+        "chat, not a draft",
         "unknown scheme",
         "unknown dimension of a scheme",
         "bad count",

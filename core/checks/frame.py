@@ -57,6 +57,8 @@ def cause_restates_problem(ctx: CheckContext) -> list[Finding]:
 
 
 def _shallow_causes(ctx: CheckContext) -> list[Finding]:
+    if not ctx.is_whole_draft:
+        return []  # a pasted paragraph guessed to be a cause is too thin to judge its depth
     out = []
     for i, block in enumerate(ctx.doc.blocks):
         if ctx.sections[i] != "cause":

@@ -13,11 +13,82 @@ _CJK = re.compile(r"[\u4e00-\u9fff]")
 COMMON_WORD = 1000  # jieba frequency of a word common enough to suggest (时间 33288, 持续 4676)
 
 
+FORMULA_ALWAYS = 6  # a formula this long one character off is always a slip
+
+
 def typo(ctx: CheckContext) -> list[Finding]:
-    found = _confusions(ctx) + _traditional(ctx) + _doubled(ctx) + _quotes(ctx)
-    taken = [(f.start, f.end) for f in found]
-    found += [f for f in _look_alikes(ctx) if not any(a < f.end and f.start < b for a, b in taken)]
+    found = _formula_slips(ctx)
+    for more in (
+        _confusions(ctx) + _traditional(ctx) + _doubled(ctx) + _quotes(ctx),
+        _look_alikes(ctx),
+    ):
+        taken = [(f.start, f.end) for f in found]
+        found += [f for f in more if not any(a < f.end and f.start < b for a, b in taken)]
     return found
+
+
+def _formula_slips(ctx: CheckContext) -> list[Finding]:
+    """An official formulation written one character off (中国特色社会主意, “两个确定”). A short
+    one (四个…, 两个…) counts only where a formula is expected — quoted, right after 坚定, 增强,
+    做到 …, or beside another formula — so 从四个方面 and 从两个维度 are never taken for
+    四个全面 and 两个维护."""
+    text, vocab = ctx.text, ctx.vocab
+    hits: dict[tuple[int, int], str] = {}
+    for formula in sorted(vocab.formulas, key=len, reverse=True):
+        n = len(formula)
+        if n < 4:
+            continue
+        for start in _anchored(text, formula):
+            window = text[start : start + n]
+            if len(window) < n or window in vocab.formula_variants:
+                continue
+            diffs = [i for i in range(n) if window[i] != formula[i]]
+            if len(diffs) != 1 or not _CJK.match(window[diffs[0]]):
+                continue
+            if any(a <= start and start + n <= b for a, b in hits):
+                continue  # inside a longer formula already named
+            if n < FORMULA_ALWAYS and not _in_formula_context(ctx, start, start + n):
+                continue
+            hits[(start, start + n)] = formula
+    return [
+        finding(
+            Span(a, b),
+            "typo",
+            "high",
+            f"规范表述写错：“{text[a:b]}”应为“{formula}”。",
+            f"改为“{formula}”（党的规范表述，一字不能差）。",
+            code="formula",
+        )
+        for (a, b), formula in sorted(hits.items())
+    ]
+
+
+def _anchored(text: str, formula: str) -> set[int]:
+    """Where a one-character slip of `formula` could start: its head or its tail is intact."""
+    n, starts = len(formula), set()
+    for piece, offset in ((formula[:2], 0), (formula[-2:], n - 2)):
+        at = text.find(piece)
+        while at >= 0:
+            if at - offset >= 0:
+                starts.add(at - offset)
+            at = text.find(piece, at + 1)
+    return starts
+
+
+_FORMULA_VERBS = re.compile(
+    r"(?:坚定|增强|做到|坚持|领悟|感悟|捍卫|树牢|践行|贯彻|落实|牢记|统筹推进|协调推进)$"
+)
+_NEARBY = 12  # characters either side in which another formula makes this one expected
+
+
+def _in_formula_context(ctx: CheckContext, start: int, end: int) -> bool:
+    text = ctx.text
+    if start > 0 and text[start - 1] == "“" and end < len(text) and text[end] == "”":
+        return True
+    if _FORMULA_VERBS.search(text[max(0, start - 4) : start]):
+        return True
+    around = text[max(0, start - _NEARBY) : start] + "\n" + text[end : end + _NEARBY]
+    return any(f in around for f in ctx.vocab.formulas if len(f) >= 4)
 
 
 def _confusions(ctx: CheckContext) -> list[Finding]:

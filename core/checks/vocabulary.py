@@ -52,6 +52,21 @@ class Vocabulary:
     similar: dict[str, tuple[str, ...]]
     doubled: re.Pattern[str]
     doubled_exceptions: tuple[str, ...]
+    others: re.Pattern[str]
+    formulas: tuple[str, ...]
+    formula_variants: frozenset[str]
+
+
+def _formulas() -> tuple[tuple[str, ...], frozenset[str]]:
+    """The canonical formulations, and the correct variants one character away from them."""
+    raw = _data("canonical_formulas.txt")
+    listed, _, variants = raw.partition("\n# variants\n")
+
+    def entries(part: str) -> list[str]:
+        return [s for line in part.splitlines() if (s := line.strip()) and not s.startswith("#")]
+
+    formulas = tuple(entries(listed))
+    return formulas, frozenset(entries(variants)) | frozenset(formulas)
 
 
 @cache
@@ -65,6 +80,7 @@ def vocabulary() -> Vocabulary:
         for ch in group:
             similar[ch] = tuple(sorted({*similar.get(ch, ()), *(c for c in group if c != ch)}))
     doubled = "|".join(re.escape(c) + re.escape(c) for c in raw["doubled_characters"])
+    formulas, variants = _formulas()
     return Vocabulary(
         stock=_any([fields[0] for fields in _lines("stock_phrases.txt")]),
         examples=re.compile(
@@ -90,4 +106,7 @@ def vocabulary() -> Vocabulary:
         similar=similar,
         doubled=re.compile(doubled),
         doubled_exceptions=tuple(raw["doubled_exceptions"]),
+        others=re.compile(raw["others_as_subject"]),
+        formulas=formulas,
+        formula_variants=variants,
     )

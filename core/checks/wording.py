@@ -88,14 +88,16 @@ def no_example(ctx: CheckContext) -> list[Finding]:
                     code="no_concrete",
                 )
             )
-        elif personal and not mine:
+        elif personal and not mine and (others := vocab.others.search(text)):
+            # Leaving out the subject is the genre's usual first person; writing about others
+            # (有的同志、部分干部) instead of oneself is the fault.
             out.append(
                 finding(
                     title,
                     "no_example",
                     "low",
-                    "个人对照检查中，这条问题没有落到“我”身上。",
-                    "用第一人称写清自己的责任，例如“我在……时……”。",
+                    f"个人对照检查中，这条问题写的是“{others.group()}”，没有落到自己身上。",
+                    "写清自己的责任，例如“我在……时……”，别人的问题不写进个人材料。",
                     code="not_first_person",
                 )
             )

@@ -208,3 +208,54 @@ def test_a_pasted_paragraph_is_checked_as_what_it_looks_like(
     corpus: Corpus, paragraph: str, check: str
 ) -> None:
     assert _checks(corpus, paragraph, check)
+
+
+@pytest.mark.parametrize(
+    ("text", "slip", "right"),
+    [
+        ("坚持走中国特色社会主意道路不动摇。", "中国特色社会主意", "中国特色社会主义"),
+        ("深刻领悟“两个确定”的决定性意义。", "两个确定", "两个确立"),
+        ("增强四个意识、坚定四个自性。", "四个自性", "四个自信"),
+    ],
+)
+def test_an_official_formula_one_character_off_is_the_worst_slip(
+    corpus: Corpus, text: str, slip: str, right: str
+) -> None:
+    [found] = [f for f in _checks(corpus, text, "typo") if f.code == "typo.formula"]
+    assert (text[found.start : found.end], found.severity) == (slip, "high")
+    assert f"“{right}”" in found.suggestion
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "从四个方面查摆问题，从两个维度分析原因。",
+        "坚持以人民为中心的发展思想，增强四个意识、坚定四个自信、做到两个维护。",
+        "提出了四个意见，班子逐条研究。",
+    ],
+)
+def test_ordinary_words_near_a_formula_are_not_slips(corpus: Corpus, text: str) -> None:
+    assert not [f for f in _checks(corpus, text, "typo") if f.code == "typo.formula"]
+
+
+def test_leaving_out_the_subject_is_the_genres_first_person(corpus: Corpus) -> None:
+    head = "个人对照检查材料\n一、存在的问题\n（一）理论学习方面\n"
+    tail = "\n二、原因分析\n一是放松了学习。\n三、整改措施\n一是每月读一本原著。"
+    omitted = review(head + "一是学习不够系统，2024年只读完两本原著。" + tail, corpus)
+    assert not [f for f in omitted.findings if f.code == "no_example.not_first_person"]
+    others = review(head + "一是有的同志学习不够系统，2024年只读完两本原著。" + tail, corpus)
+    [found] = [f for f in others.findings if f.code == "no_example.not_first_person"]
+    assert "有的同志" in found.message
+
+
+def test_measures_alone_get_no_figures_for_problems(corpus: Corpus) -> None:
+    draft = "三、整改措施\n一是2025年3月底前制定学习计划。\n二是每月开展一次专题研讨。"
+    verdict = review(draft, corpus).verdict
+    assert verdict is not None
+    assert not {"specificity", "sharpness"} & set(dict(verdict.breakdown))
+
+
+def test_the_verdict_reads_codes_not_messages(corpus: Corpus, sample_draft: str) -> None:
+    result = review(sample_draft, corpus)
+    assert all(f.code.startswith(f.check + ".") for f in result.findings)
+    assert all(isinstance(v, float | int) for f in result.findings for _, v in f.figures)

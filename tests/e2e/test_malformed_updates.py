@@ -23,8 +23,8 @@ GOOD_AFTER = "二是调查研究不够深入，乙稿下基层次数偏少，听
 NO_DATE_NO_CHAT = "丙稿：这条消息没有日期也没有会话。"
 NO_ID = "丁稿：这条更新没有 update_id。"
 BAD_ID = "戊稿：这条更新的 update_id 是一段文字。"
-UNREADABLE = "己稿：这段答复被截断，无法解析。"
-LATER = "庚稿：服务器恢复正常之后发来的草稿。"
+UNREADABLE = "己稿：一是理论学习不够系统，这段答复被截断，无法解析。"
+LATER = "庚稿：一是调查研究不够深入，服务器恢复正常之后发来。"
 
 
 def _reviewed(chat_id: int) -> Callable[[Call], bool]:
