@@ -42,7 +42,8 @@ def cause_restates_problem(ctx: CheckContext) -> list[Finding]:
                     code="restates",
                 )
             )
-        elif blame := ctx.vocab.blame.search(text):
+        elif (blame := ctx.vocab.blame.search(text)) and not _names_a_root(ctx, text):
+            # 表面上看是工作忙，实质是群众观点淡了: naming the pretext to reach the root is right
             out.append(
                 finding(
                     sentence,
@@ -54,6 +55,12 @@ def cause_restates_problem(ctx: CheckContext) -> list[Finding]:
                 )
             )
     return out + _shallow_causes(ctx)
+
+
+def _names_a_root(ctx: CheckContext, text: str) -> bool:
+    """A root cause named in its own words (群众观点淡了), not just the word 根源 announcing one."""
+    markers = ctx.vocab.cause_markers
+    return any(m.group() not in markers for m in ctx.vocab.root_causes.finditer(text))
 
 
 def _shallow_causes(ctx: CheckContext) -> list[Finding]:

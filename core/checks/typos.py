@@ -14,6 +14,7 @@ COMMON_WORD = 1000  # jieba frequency of a word common enough to suggest (时间
 
 
 FORMULA_ALWAYS = 6  # a formula this long one character off is always a slip
+_FUNCTION_CHARS = frozenset("的了和与及在是等对把被将从为以之其或而并也都就")
 
 
 def typo(ctx: CheckContext) -> list[Finding]:
@@ -43,7 +44,9 @@ def _formula_slips(ctx: CheckContext) -> list[Finding]:
             if len(window) < n or window in vocab.formula_variants:
                 continue
             diffs = [i for i in range(n) if window[i] != formula[i]]
-            if len(diffs) != 1 or not _CJK.match(window[diffs[0]]):
+            if len(diffs) != 1 or diffs[0] == 0 or window[diffs[0]] in _FUNCTION_CHARS:
+                continue  # 的发展理念: the first character belongs to the word before
+            if not _CJK.match(window[diffs[0]]):
                 continue
             if any(a <= start and start + n <= b for a, b in hits):
                 continue  # inside a longer formula already named

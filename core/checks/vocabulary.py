@@ -53,8 +53,15 @@ class Vocabulary:
     doubled: re.Pattern[str]
     doubled_exceptions: tuple[str, ...]
     others: re.Pattern[str]
+    cause_markers: frozenset[str]
     formulas: tuple[str, ...]
     formula_variants: frozenset[str]
+
+
+def _confusion_files() -> list[str]:
+    """confusions.txt and any further list beside it (confusions_more.txt …), all data."""
+    folder = resources.files("core").joinpath("data")
+    return sorted(f.name for f in folder.iterdir() if f.name.startswith("confusions"))
 
 
 def _formulas() -> tuple[tuple[str, ...], frozenset[str]]:
@@ -73,7 +80,12 @@ def _formulas() -> tuple[tuple[str, ...], frozenset[str]]:
 def vocabulary() -> Vocabulary:
     """Load once per process; the files are package data."""
     raw = json.loads(_data("checks.json"))
-    confusions = {fields[0]: fields[1] for fields in _lines("confusions.txt") if len(fields) >= 2}
+    confusions = {
+        fields[0]: fields[1]
+        for name in _confusion_files()
+        for fields in _lines(name)
+        if len(fields) >= 2
+    }
     traditional = {fields[0]: fields[1] for fields in _lines("traditional.txt") if len(fields) >= 2}
     similar: dict[str, tuple[str, ...]] = {}
     for group in _lines("similar_chars.txt"):
@@ -107,6 +119,7 @@ def vocabulary() -> Vocabulary:
         doubled=re.compile(doubled),
         doubled_exceptions=tuple(raw["doubled_exceptions"]),
         others=re.compile(raw["others_as_subject"]),
+        cause_markers=frozenset(raw["cause_markers"]),
         formulas=formulas,
         formula_variants=variants,
     )

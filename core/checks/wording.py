@@ -40,6 +40,8 @@ def stock_phrases(ctx: CheckContext) -> list[Finding]:
     for sentence in ctx.sentences(everywhere=True):
         if counted_chars(ctx.text[sentence.start : sentence.end]) < MIN_STOCK_SENTENCE:
             continue  # short sentences are item titles: summaries by design
+        if _title_line(ctx.text, sentence):
+            continue  # the draft's title (……民主生活会对照检查材料) is the genre's by design
         share, phrases = stock_share(ctx, Span(sentence.start, sentence.end))
         if share >= STOCK_SHARE:
             scored.append((share, sentence, phrases))
@@ -61,6 +63,14 @@ def stock_phrases(ctx: CheckContext) -> list[Finding]:
             )
         )
     return out
+
+
+def _title_line(text: str, sentence: Sentence) -> bool:
+    """A whole line with no sentence punctuation: a title or heading, not prose."""
+    line_start = sentence.start == 0 or text[sentence.start - 1] == "\n"
+    line_end = sentence.end >= len(text) or text[sentence.end : sentence.end + 1] in ("\n", "")
+    body = text[sentence.start : sentence.end]
+    return line_start and line_end and not any(ch in body for ch in "。！？；，")
 
 
 def no_example(ctx: CheckContext) -> list[Finding]:

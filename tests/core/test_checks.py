@@ -259,3 +259,22 @@ def test_the_verdict_reads_codes_not_messages(corpus: Corpus, sample_draft: str)
     result = review(sample_draft, corpus)
     assert all(f.code.startswith(f.check + ".") for f in result.findings)
     assert all(isinstance(v, float | int) for f in result.findings for _, v in f.figures)
+
+
+def test_a_neighbouring_word_is_not_a_formula_slip(corpus: Corpus) -> None:
+    text = "坚持以人民为中心的发展理念，厚植人民情怀。"
+    assert not [f for f in _checks(corpus, text, "typo") if f.code == "typo.formula"]
+
+
+def test_idiom_slips_from_every_confusion_list(corpus: Corpus) -> None:
+    found = _checks(corpus, "班子墨守陈规，一如继往地按老办法推进工作。", "typo")
+    assert {f.suggestion for f in found} >= {"改为“墨守成规”。", "改为“一如既往”。"}
+
+
+def test_naming_the_pretext_to_reach_the_root_is_not_blame(corpus: Corpus) -> None:
+    head = "一、存在的问题\n（一）工作作风方面\n一是2024年只下乡三次。\n二、原因分析\n"
+    tail = "\n三、整改措施\n一是每月下乡两次。"
+    root = review(head + "一是表面上看是工作忙，实质是群众观点淡了。" + tail, corpus)
+    assert not [f for f in root.findings if f.code == "cause_restates_problem.blames_circumstances"]
+    blame = review(head + "一是主要是工作忙、任务重，没有时间下乡。" + tail, corpus)
+    assert [f for f in blame.findings if f.code == "cause_restates_problem.blames_circumstances"]
