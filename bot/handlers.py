@@ -137,8 +137,9 @@ async def _review_and_reply(
         return
     if not person:
         unsaved = NOT_A_PERSON_UNSAVED
-    preferred = await preferred_scheme(found, asker if person else None)
+    # Nothing may be awaited before the lock: it is taken in the order the drafts arrived.
     async with found.queues.lock(asker):  # this user's drafts in the order they were sent
+        preferred = await preferred_scheme(found, asker if person else None)
         async with _typing(context, message.chat_id):
             done = await asyncio.to_thread(review, text, found.corpus, preferred=preferred)
             result = done.to_dict()

@@ -112,3 +112,29 @@ async def test_without_a_default_the_newest_scheme_decides(
     first = next(t for t in texts(api, ALICE) if "审阅结果" in t)
     assert "按最新方案“2025年度民主生活会（五个带头）”" in first
     assert "/scheme" in first
+
+
+async def test_reading_the_choice_never_reorders_a_users_drafts(
+    app: AppType, api: FakeBotApi, store: SqlReviewStore, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The per-user lock is taken in arrival order; reading the /scheme choice happens inside
+    it. Were it awaited before the lock, a slow first read would let the second draft overtake."""
+    import asyncio
+
+    original = SqlReviewStore.scheme
+    calls = 0
+
+    async def slow_first(self: SqlReviewStore, user_id: int) -> str | None:
+        nonlocal calls
+        calls += 1
+        if calls == 1:
+            for _ in range(50):  # yield to the event loop: the second update runs meanwhile
+                await asyncio.sleep(0)
+        return await original(self, user_id)
+
+    monkeypatch.setattr(SqlReviewStore, "scheme", slow_first)
+    first = "一是理论学习不够系统，甲稿只读完两本原著。"
+    second = "二是调查研究不够深入，乙稿下基层次数偏少。"
+    await asyncio.gather(feed(app, u.text(ALICE, first)), feed(app, u.text(ALICE, second)))
+    stored = [await store.get(ALICE, n) for n in (1, 2)]
+    assert [s.draft[:2] for s in stored if s] == ["一是", "二是"]
