@@ -57,12 +57,6 @@ class Analysis:
     def scheme(self) -> Scheme:
         return self.choice.scheme
 
-    def words(self, span: Span) -> list[str]:
-        return _words_in(self.tokens, self.token_starts, span)
-
-    def units_of(self, block: int) -> list[Unit]:
-        return [u for u in self.units if u.block == block]
-
 
 def analyse(
     text: str,
@@ -93,7 +87,7 @@ def analyse(
     )
     whole = any(b.section is not None for b in doc.blocks)
     if whole:
-        scores, top = _coverage_scores(doc, units, blocks, choice.scheme)
+        scores, top = _coverage_scores(doc, units, choice.scheme)
     elif len(blocks) == 1 and doc.blocks[0].heading is None:  # a bare paragraph: same text
         scores, top = blocks[0].scores, blocks[0].dimension
     else:
@@ -235,7 +229,6 @@ def _units(doc: Document, reader: _Reader) -> list[Unit]:
 def _coverage_scores(
     doc: Document,
     units: tuple[Unit, ...],
-    blocks: tuple[BlockReview, ...],
     scheme: Scheme,
 ) -> tuple[tuple[DimensionScore, ...], str | None]:
     """A whole draft's view: per aspect, how well its problems cover it — none: 0, one item: 50,
@@ -260,5 +253,4 @@ def _coverage_scores(
         for n in scheme.names
     )
     top = max(scheme.names, key=lambda n: (counts[n], -scheme.names.index(n)))
-    del blocks
     return scores, (top if counts[top] else None)

@@ -10,6 +10,7 @@ import re
 from functools import lru_cache
 
 from core.schemes import catalogue
+from core.scoring import trie_pattern
 from core.text import counted_chars, normalize
 
 SHORT_CHARS = 40  # longer text without the genre's words is still reviewed: it may be a draft
@@ -54,4 +55,4 @@ def _lexicon() -> re.Pattern[str]:
     shipped = catalogue()
     phrases = {t for c in shipped.concerns for t, _ in c.lexicon}
     phrases |= {t for s in shipped.schemes for d in s.dimensions for t, _ in d.lexicon}
-    return re.compile("|".join(map(re.escape, sorted(phrases, key=len, reverse=True))))
+    return re.compile(trie_pattern(phrases))

@@ -28,7 +28,10 @@ def ranked_examples(corpus: Corpus, scheme: Scheme, dimension: str) -> tuple[Pas
     cached = corpus.examples_cache.get(key)
     if cached is not None:
         return cached
-    usable = [p for p in corpus.passages(scheme, name) if _boilerplate(corpus, p) < STOCK_LIMIT]
+    keys = _sentence_keys(corpus)
+    usable = [
+        p for p in corpus.passages(scheme, name) if _boilerplate(corpus, p, keys) < STOCK_LIMIT
+    ]
     usable.sort(key=lambda p: (p.section != "problem", -concreteness(p.text), p.document))
     firsts = list({p.document: p for p in reversed(usable)}.values())[::-1]
     ordered = tuple(firsts + [p for p in usable if p not in firsts])
@@ -47,7 +50,7 @@ def concreteness(text: str) -> int:
     return found + (1 if vocab.first_person.search(text) else 0)
 
 
-def _boilerplate(corpus: Corpus, passage: Passage) -> float:
+def _boilerplate(corpus: Corpus, passage: Passage, keys: dict[str, set[str]]) -> float:
     """Share of the passage in stock phrases, in the corpus's stock formulas, or in sentences
     another corpus document also has (a template copied around is no model)."""
     text = normalize(passage.text)
@@ -62,9 +65,9 @@ def _boilerplate(corpus: Corpus, passage: Passage) -> float:
     for match in find_matches(doc, corpus.index):
         if match.source != passage.document:
             cover(match.start, match.end)
-    elsewhere = _other_documents_keys(corpus, passage.document)
     for sentence in doc.sentences:
-        if compare_key(text[sentence.start : sentence.end]) in elsewhere:
+        holders = keys.get(compare_key(text[sentence.start : sentence.end]), set())
+        if holders - {passage.document}:
             cover(sentence.start, sentence.end)
         for clause in sentence.clauses:
             key = compare_key(text[clause.start : clause.end])
@@ -75,14 +78,12 @@ def _boilerplate(corpus: Corpus, passage: Passage) -> float:
     return inside / total if total else 1.0
 
 
-def _other_documents_keys(corpus: Corpus, document: str) -> set[str]:
-    """Sentence keys of the stored example passages of every other document."""
-    keys = set()
-    for other in corpus.example_pool:
-        if other.document == document:
-            continue
-        for sentence in split_sentences(other.text):
-            key = compare_key(other.text[sentence.start : sentence.end])
+def _sentence_keys(corpus: Corpus) -> dict[str, set[str]]:
+    """Sentence key → the documents whose stored example passages hold it."""
+    keys: dict[str, set[str]] = {}
+    for passage in corpus.example_pool:
+        for sentence in split_sentences(passage.text):
+            key = compare_key(passage.text[sentence.start : sentence.end])
             if len(key) >= MIN_KEY_CHARS:
-                keys.add(key)
+                keys.setdefault(key, set()).add(passage.document)
     return keys

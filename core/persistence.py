@@ -67,18 +67,18 @@ def load_corpus(
 ) -> Corpus:
     """Load the corpus under `path`, building or extending its saved index as needed."""
     folder = Path(path)
-    scheme = schemes or catalogue()
+    schemes = schemes or catalogue()
     tokenizer = tokenizer or Tokenizer(
         cache_dir=_writable(folder / INDEX_FOLDER / "cache") if persist else None
     )
     files = {f.relative_to(folder).as_posix(): _stamp(f) for f in corpus_files(folder)}
     store = folder / INDEX_FOLDER
     if not persist or not _can_write(folder):
-        part = _build(folder, sorted(files), 0, scheme, tokenizer, on_progress)
+        part = _build(folder, sorted(files), 0, schemes, tokenizer, on_progress)
         _tell(report, LoadReport("built in memory", len(files)))
-        return assemble([part], catalogue=scheme, tokenizer=tokenizer)
-    built_from = fingerprint(scheme, tokenizer)  # once per load: it hashes jieba's dictionary
-    manifest, why = (None, "--rebuild") if rebuild else _read_manifest(store, scheme, built_from)
+        return assemble([part], catalogue=schemes, tokenizer=tokenizer)
+    built_from = fingerprint(schemes, tokenizer)  # once per load: it hashes jieba's dictionary
+    manifest, why = (None, "--rebuild") if rebuild else _read_manifest(store, schemes, built_from)
     known = (
         {}
         if manifest is None
@@ -97,24 +97,24 @@ def load_corpus(
         parts = (
             []
             if manifest is None
-            else [_load_part(store / seg["id"], scheme) for seg in manifest["segments"]]
+            else [_load_part(store / seg["id"], schemes) for seg in manifest["segments"]]
         )
     except (OSError, ValueError, KeyError) as exc:
         manifest, parts, why = None, [], f"索引损坏（{type(exc).__name__}）"
     if manifest is None:
         return _rebuild(
-            folder, store, files, built_from, scheme, tokenizer, on_progress, report, why
+            folder, store, files, built_from, schemes, tokenizer, on_progress, report, why
         )
     new = sorted(set(files) - set(known))
     if new:
         first_doc = sum(len(p.names) for p in parts)
-        part = _build(folder, new, first_doc, scheme, tokenizer, on_progress)
+        part = _build(folder, new, first_doc, schemes, tokenizer, on_progress)
         _save_part(store, manifest, part, {n: files[n] for n in new})
         parts.append(part)
         _tell(report, LoadReport("extended", len(new)))
     else:
         _tell(report, LoadReport("loaded", 0))
-    return assemble(parts, catalogue=scheme, tokenizer=tokenizer)
+    return assemble(parts, catalogue=schemes, tokenizer=tokenizer)
 
 
 def _rebuild(
@@ -122,16 +122,16 @@ def _rebuild(
     store: Path,
     files: dict[str, Stamp],
     built_from: dict[str, str],
-    scheme: Catalogue,
+    schemes: Catalogue,
     tokenizer: Tokenizer,
     on_progress: Progress | None,
     report: Callable[[LoadReport], None] | None,
     why: str,
 ) -> Corpus:
-    part = _build(folder, sorted(files), 0, scheme, tokenizer, on_progress)
+    part = _build(folder, sorted(files), 0, schemes, tokenizer, on_progress)
     manifest: dict[str, Any] = {
         "format": FORMAT,
-        "scheme": "+".join(scheme.ids),
+        "scheme": "+".join(schemes.ids),
         "built_from": built_from,  # what shaped the keys and counts (core/fingerprint.py)
         "segments": [],
     }
@@ -139,20 +139,20 @@ def _rebuild(
         shutil.rmtree(old, ignore_errors=True)
     _save_part(store, manifest, part, files)
     _tell(report, LoadReport("rebuilt", len(files), why))
-    return assemble([part], catalogue=scheme, tokenizer=tokenizer)
+    return assemble([part], catalogue=schemes, tokenizer=tokenizer)
 
 
 def _build(
     folder: Path,
     names: list[str],
     first_doc: int,
-    scheme: Catalogue,
+    schemes: Catalogue,
     tokenizer: Tokenizer,
     on_progress: Progress | None,
 ) -> CorpusPart:
     texts = [read_corpus_file(folder, folder / name) for name in names]
     return build_part(
-        texts, first_doc=first_doc, catalogue=scheme, tokenizer=tokenizer, on_progress=on_progress
+        texts, first_doc=first_doc, catalogue=schemes, tokenizer=tokenizer, on_progress=on_progress
     )
 
 
@@ -181,7 +181,7 @@ def _save_part(
     _write_atomically(store / "manifest.json", json.dumps(manifest, ensure_ascii=False))
 
 
-def _load_part(folder: Path, scheme: Catalogue) -> CorpusPart:
+def _load_part(folder: Path, schemes: Catalogue) -> CorpusPart:
     meta = json.loads((folder / "meta.json").read_text(encoding="utf-8"))
     documents, sentences, passages, labelled = meta["stats"]
     segment = Segment.load(folder)
@@ -197,7 +197,7 @@ def _load_part(folder: Path, scheme: Catalogue) -> CorpusPart:
 
 
 def _read_manifest(
-    store: Path, scheme: Catalogue, built_from: dict[str, str]
+    store: Path, schemes: Catalogue, built_from: dict[str, str]
 ) -> tuple[dict[str, Any] | None, str]:
     try:
         manifest = json.loads((store / "manifest.json").read_text(encoding="utf-8"))
@@ -208,7 +208,7 @@ def _read_manifest(
     if (
         not isinstance(manifest, dict)
         or manifest.get("format") != FORMAT
-        or manifest.get("scheme") != "+".join(scheme.ids)
+        or manifest.get("scheme") != "+".join(schemes.ids)
     ):
         return None, "索引格式或维度方案已变化"
     recorded = manifest.get("built_from")

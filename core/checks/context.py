@@ -56,6 +56,7 @@ class CheckContext:
     _starts: tuple[int, ...] = field(default=(), init=False)
     _block_of: tuple[int, ...] = field(default=(), init=False)
     match_ends: tuple[int, ...] = field(default=(), init=False)
+    units_by_block: tuple[tuple[Unit, ...], ...] = field(default=(), init=False)
 
     @property
     def doc(self) -> Document:
@@ -69,10 +70,6 @@ class CheckContext:
     def matches(self) -> tuple[Match, ...]:
         return self.analysis.matches
 
-    @property
-    def units_scored(self) -> tuple[Unit, ...]:
-        return self.analysis.units
-
     def __post_init__(self) -> None:
         if not self.sections:
             object.__setattr__(self, "sections", self._effective_sections())
@@ -81,6 +78,10 @@ class CheckContext:
         object.__setattr__(self, "_starts", starts)
         object.__setattr__(self, "_block_of", tuple(bisect_right(bodies, p) - 1 for p in starts))
         object.__setattr__(self, "match_ends", tuple(m.end for m in self.matches))
+        grouped: list[list[Unit]] = [[] for _ in self.doc.blocks]
+        for unit in self.analysis.units:  # by block once: a 1 MB draft has thousands of each
+            grouped[unit.block].append(unit)
+        object.__setattr__(self, "units_by_block", tuple(tuple(g) for g in grouped))
 
     def _effective_sections(self) -> tuple[SectionKind | None, ...]:
         """Each block's section; a pasted paragraph without the frame is read as what it looks

@@ -122,10 +122,9 @@ def measure_answers(ctx: CheckContext) -> list[set[str]]:
         found = {block.heading_dimension} if block.heading_dimension else set()
         topic = ctx.analysis.heading_topics[i]  # （二）持之以恒锤炼党性、改进作风。 names its aim
         found |= {topic} if topic else set()
-        for unit in ctx.units_scored:
-            if unit.block == i:
-                found |= {unit.dimension} if unit.dimension else set()
-                found |= {s.dimension for s in unit.scores if s.score >= ANSWER_SCORE}
+        for unit in ctx.units_by_block[i]:
+            found |= {unit.dimension} if unit.dimension else set()
+            found |= {s.dimension for s in unit.scores if s.score >= ANSWER_SCORE}
         answers.append(found)
     return answers
 
@@ -250,7 +249,7 @@ def _misfiled(ctx: CheckContext) -> list[Finding]:
         scores = {s.dimension: s.score for s in block_review.scores}
         if scores.get(found, 0) < MISFILED_SCORE or scores.get(said, 0) * 3 > scores[found]:
             continue  # a close call is not worth the author's time
-        if any(u.dimension == said for u in ctx.units_scored if u.block == i):
+        if any(u.dimension == said for u in ctx.units_by_block[i]):
             continue
         out.append(
             finding(
