@@ -57,6 +57,10 @@ class Analysis:
     def scheme(self) -> Scheme:
         return self.choice.scheme
 
+    def words_in(self, span: Span) -> list[str]:
+        """The Chinese words of two or more characters that start inside `span`."""
+        return _words_in(self.tokens, self.token_starts, span)
+
 
 def analyse(
     text: str,

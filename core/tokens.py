@@ -9,6 +9,7 @@ from __future__ import annotations
 import logging
 import re
 import threading
+from collections.abc import Iterator
 from pathlib import Path
 
 import jieba
@@ -79,6 +80,14 @@ class Tokenizer:
         """How common the dictionary says `word` is (0: not a word of its own)."""
         self._ensure_ready()
         return int(self._jieba.FREQ.get(word) or 0)
+
+    def entries(self) -> Iterator[tuple[str, int, str]]:
+        """Every dictionary word with its frequency and part of speech (i: idiom …)."""
+        self._ensure_ready()
+        tags: dict[str, str] = self._tagger.word_tag_tab
+        for word, frequency in self._jieba.FREQ.items():
+            if frequency:
+                yield word, int(frequency), tags.get(word, "x")
 
     def words(self, text: str) -> list[str]:
         """Chinese words of two or more characters, in order (punctuation and digits dropped)."""

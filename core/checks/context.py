@@ -30,6 +30,7 @@ _CAUSE_WORDS = ("原因", "根源", "究其", "根子", "归根到底")
 _MEASURE_START = re.compile(
     r"^(?:[一二三四五六七八九十]+是)?(?:坚持|强化|加强|持续|切实|进一步|深化|严格|要|将|我将|今后|下一步)"
 )
+_FINISHED = ("。", "！", "？", "”", "；", "…", "）", ")")
 _PERSONAL_TITLES = ("个人对照检查", "个人发言提纲", "个人检视", "本人")
 _TEAM_WORDS = (
     "领导班子",
@@ -120,6 +121,17 @@ class CheckContext:
             return False
         problems = "".join(self.text[s.start : s.end] for s in self.sentences("problem"))
         return len(self.vocab.first_person.findall(problems)) >= _PERSONAL_MIN_I
+
+    @property
+    def declared_personal(self) -> bool:
+        """The title or opening says this is one person's material (个人对照检查, 本人…)."""
+        return any(word in self.text[:_OPENING_CHARS] for word in _PERSONAL_TITLES)
+
+    def unfinished(self, span: Span) -> bool:
+        """`span` runs to the end of a text that stops mid-sentence (a paste cut short): what
+        it would have gone on to say is unknown, so it is not judged."""
+        body = self.text.rstrip()
+        return span.end >= len(body) and not body.endswith(_FINISHED)
 
     def units(self, section: SectionKind | None) -> list[tuple[int, Span]]:
         """(block index, span) of each item, or of each headed block body without items.

@@ -116,6 +116,7 @@ def measure_answers(ctx: CheckContext) -> list[set[str]]:
     genre a measure's heading names its target), and each of its items' own aspect and any
     aspect an item scores strongly on."""
     answers = []
+    problems = _problem_words(ctx)
     for i, block in enumerate(ctx.doc.blocks):
         if ctx.sections[i] != "measure":
             continue
@@ -125,8 +126,32 @@ def measure_answers(ctx: CheckContext) -> list[set[str]]:
         for unit in ctx.units_by_block[i]:
             found |= {unit.dimension} if unit.dimension else set()
             found |= {s.dimension for s in unit.scores if s.score >= ANSWER_SCORE}
+            words = _specific_words(ctx, unit.span)
+            found |= {d for d, theirs in problems if len(words & theirs) >= SHARED_WORDS}
         answers.append(found)
     return answers
+
+
+SHARED_WORDS = 2  # specific words a measure shares with a problem to answer it
+SPECIFIC = 3000  # jieba frequency below which a word names something (安置, 办证, 管线)
+
+
+def _problem_words(ctx: CheckContext) -> list[tuple[str, frozenset[str]]]:
+    """Each problem unit's aspect and specific words: a measure that names the same things
+    (城西安置小区、办证) answers it, whatever words its aspect is scored by."""
+    out = []
+    for i, span in ctx.units("problem"):
+        block = ctx.blocks[i]
+        dimension = block.heading_dimension or block.dimension
+        if dimension:
+            out.append((dimension, _specific_words(ctx, span)))
+    return out
+
+
+def _specific_words(ctx: CheckContext, span: Span) -> frozenset[str]:
+    return frozenset(
+        w for w in ctx.analysis.words_in(span) if ctx.tokenizer.frequency(w) < SPECIFIC
+    )
 
 
 def _unanswered(ctx: CheckContext) -> list[Finding]:

@@ -5,8 +5,10 @@ from __future__ import annotations
 
 import itertools
 import re
+from bisect import bisect_right
 
 from core.checks.context import CheckContext, finding
+from core.checks.idioms import fixed_expressions
 from core.models import Finding, Span
 
 _CJK = re.compile(r"[\u4e00-\u9fff]")
@@ -21,6 +23,7 @@ def typo(ctx: CheckContext) -> list[Finding]:
     found = _formula_slips(ctx)
     for more in (
         _confusions(ctx) + _traditional(ctx) + _doubled(ctx) + _quotes(ctx),
+        _fixed_slips(ctx),
         _look_alikes(ctx),
     ):
         taken = [(f.start, f.end) for f in found]
@@ -53,6 +56,9 @@ def _formula_slips(ctx: CheckContext) -> list[Finding]:
             if n < FORMULA_ALWAYS and not _in_formula_context(ctx, start, start + n):
                 continue
             hits[(start, start + n)] = formula
+    for (a, b), formula in _formula_gaps(text, vocab.formulas).items():
+        if not any(x < b and a < y for x, y in hits):
+            hits[(a, b)] = formula
     return [
         finding(
             Span(a, b),
@@ -64,6 +70,35 @@ def _formula_slips(ctx: CheckContext) -> list[Finding]:
         )
         for (a, b), formula in sorted(hits.items())
     ]
+
+
+FORMULA_GAP = 8  # a formula this long with one character left out is still unmistakable
+
+
+def _formula_gaps(text: str, formulas: tuple[str, ...]) -> dict[tuple[int, int], str]:
+    """A long formula with one character left out (运用近平新时代中国特色社会主义思想): every other
+    character in order leaves no doubt which formula was meant."""
+    hits: dict[tuple[int, int], str] = {}
+    for formula in sorted(formulas, key=len, reverse=True):
+        if len(formula) < FORMULA_GAP or (formula[1:3] not in text and formula[:2] not in text):
+            continue
+        whole = _occurrences(text, formula)
+        for i in range(len(formula)):
+            gap = formula[:i] + formula[i + 1 :]
+            for span in _occurrences(text, gap):
+                if any(a < span[1] + 1 and span[0] - 1 < b for a, b in whole):
+                    continue  # part of the formula written in full
+                if not any(a < span[1] and span[0] < b for a, b in hits):
+                    hits[span] = formula
+    return hits
+
+
+def _occurrences(text: str, word: str) -> list[tuple[int, int]]:
+    out, at = [], text.find(word)
+    while at >= 0:
+        out.append((at, at + len(word)))
+        at = text.find(word, at + 1)
+    return out
 
 
 def _anchored(text: str, formula: str) -> set[int]:
@@ -106,9 +141,30 @@ def _confusions(ctx: CheckContext) -> list[Finding]:
                 Span(m.start(), m.end()),
                 "typo",
                 "high",
-                f"疑似错别字“{m.group()}”。",
+                f"疑似错别字：“{m.group()}”应为“{right}”。",
                 f"改为“{right}”。",
                 code="confusion",
+            )
+        )
+    return out
+
+
+def _fixed_slips(ctx: CheckContext) -> list[Finding]:
+    """Idioms and fixed terms one sound-alike or look-alike character off (checks/idioms.py)."""
+    index = fixed_expressions(ctx.tokenizer, ctx.vocab.similar)
+    out = []
+    for slip in index.slips(ctx.text, ctx.analysis.tokens):
+        if slip.wrong in ctx.vocab.formula_variants:
+            continue
+        out.append(
+            finding(
+                Span(slip.start, slip.end),
+                "typo",
+                "high",
+                f"疑似错别字：“{slip.wrong}”应为“{slip.right}”。",
+                f"改为“{slip.right}”。",
+                code="fixed_expression",
+                figures={"sound_alike": 1.0 if slip.how == "sound" else 0.0},
             )
         )
     return out
@@ -141,6 +197,8 @@ def _doubled(ctx: CheckContext) -> list[Finding]:
             continue
         if _reduplicated(text, m.start(), m.end()):
             continue  # 实实在在、认认真真: an AABB word, not a slip
+        if _ends_a_word(ctx, m.start()):
+            continue  # 现在在后悔: the first 在 belongs to 现在
         out.append(
             finding(
                 Span(m.start(), m.end()),
@@ -152,6 +210,15 @@ def _doubled(ctx: CheckContext) -> list[Finding]:
             )
         )
     return out
+
+
+def _ends_a_word(ctx: CheckContext, position: int) -> bool:
+    """The character at `position` is the last of a word of two or more characters."""
+    starts = ctx.analysis.token_starts
+    i = bisect_right(starts, position) - 1
+    return (
+        i >= 0 and starts[i] < position and len(ctx.analysis.tokens[i]) == position - starts[i] + 1
+    )
 
 
 def _reduplicated(text: str, start: int, end: int) -> bool:
@@ -177,10 +244,19 @@ def _quotes(ctx: CheckContext) -> list[Finding]:
                 open_at = None
             elif ch == '"' and _CJK.search(line):
                 out.append(_quote_finding(offset + i))
-        if open_at is not None:
+        if open_at is not None and not _cut_off(ctx.text, offset + len(line)):
             out.append(_quote_finding(offset + open_at))
         offset += len(line) + 1
     return out
+
+
+def _cut_off(text: str, line_end: int) -> bool:
+    """The draft stops at this line's end with no closing punctuation: a paste cut short, where
+    the quote may close in the part that is missing."""
+    return not text[line_end:].strip() and not text[:line_end].rstrip().endswith(_CLOSING)
+
+
+_CLOSING = ("。", "！", "？", "”", "；", "…", ".", ")", "）")
 
 
 def _quote_finding(position: int) -> Finding:

@@ -31,12 +31,14 @@ class Vocabulary:
     """Compiled word lists and patterns for every check."""
 
     stock: re.Pattern[str]
+    stock_patterns: re.Pattern[str]  # the genre's jingles: 看表面多、看本质少; 重部署轻落实
     examples: re.Pattern[str]
     dates_numbers: re.Pattern[str]
     named: re.Pattern[str]
     first_person: re.Pattern[str]
     merit_words: re.Pattern[str]
     merit_openings: tuple[re.Pattern[str], ...]
+    praise_negations: re.Pattern[str]
     hedges: re.Pattern[str]
     hopes: re.Pattern[str]
     blame: re.Pattern[str]
@@ -53,6 +55,7 @@ class Vocabulary:
     doubled: re.Pattern[str]
     doubled_exceptions: tuple[str, ...]
     others: re.Pattern[str]
+    anonymous: re.Pattern[str]
     cause_markers: frozenset[str]
     formulas: tuple[str, ...]
     formula_variants: frozenset[str]
@@ -95,6 +98,7 @@ def vocabulary() -> Vocabulary:
     formulas, variants = _formulas()
     return Vocabulary(
         stock=_any([fields[0] for fields in _lines("stock_phrases.txt")]),
+        stock_patterns=re.compile("|".join(raw["stock_patterns"])),
         examples=re.compile(
             "|".join(raw["example_patterns"] + [re.escape(w) for w in raw["example_markers"]])
         ),
@@ -103,6 +107,7 @@ def vocabulary() -> Vocabulary:
         first_person=re.compile(raw["first_person"]),
         merit_words=_any(raw["merit_words"]),
         merit_openings=tuple(re.compile(p) for p in raw["merit_openings"]),
+        praise_negations=re.compile(raw["praise_negations"]),
         hedges=_any(raw["hedges"]),
         hopes=re.compile(raw["hope_pattern"]),
         blame=_any(raw["circumstance_blame"]),
@@ -119,6 +124,7 @@ def vocabulary() -> Vocabulary:
         doubled=re.compile(doubled),
         doubled_exceptions=tuple(raw["doubled_exceptions"]),
         others=re.compile(raw["others_as_subject"]),
+        anonymous=re.compile(raw["anonymous"]),
         cause_markers=frozenset(raw["cause_markers"]),
         formulas=formulas,
         formula_variants=variants,

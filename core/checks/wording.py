@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from bisect import bisect_left
 
 from core.checks.context import CheckContext, finding, quote
@@ -10,6 +11,7 @@ from core.text import counted_chars, without_formulas
 
 WORST_SENTENCES = 5
 STOCK_SHARE = 0.5  # a sentence at least half stock phrasing is named
+STOCK_SHARE_BARE = 0.4  # enough when two stock phrases carry a sentence that names nothing
 MIN_STOCK_SENTENCE = 15
 WEAK_HEDGES = ("不够", "还不够", "不太", "不是很", "部分")  # criticism words more than hedges
 MERIT_SHARE = 0.4
@@ -19,10 +21,11 @@ def stock_share(ctx: CheckContext, span: Span) -> tuple[float, list[str]]:
     """Share of a span's characters inside stock phrases or corpus matches, and the phrases."""
     covered = [False] * (span.end - span.start)
     phrases: list[str] = []
-    for m in ctx.vocab.stock.finditer(ctx.text, span.start, span.end):
-        phrases.append(m.group())
-        for i in range(m.start(), m.end()):
-            covered[i - span.start] = True
+    for pattern in (ctx.vocab.stock, ctx.vocab.stock_patterns):
+        for m in pattern.finditer(ctx.text, span.start, span.end):
+            phrases.append(m.group().strip("，、；。：“（"))
+            for i in range(m.start(), m.end()):
+                covered[i - span.start] = True
     first = bisect_left(ctx.match_ends, span.start + 1)  # matches are in text order
     for match in ctx.matches[first:]:
         if match.start >= span.end:
@@ -43,12 +46,17 @@ def stock_phrases(ctx: CheckContext) -> list[Finding]:
         if _title_line(ctx.text, sentence):
             continue  # the draft's title (……民主生活会对照检查材料) is the genre's by design
         share, phrases = stock_share(ctx, Span(sentence.start, sentence.end))
-        if share >= STOCK_SHARE:
+        if share >= STOCK_SHARE or (
+            share >= STOCK_SHARE_BARE
+            and len(set(phrases)) >= 2
+            and not _anchored(ctx, ctx.text[sentence.start : sentence.end])
+        ):
             scored.append((share, sentence, phrases))
     scored.sort(key=lambda t: (-t[0], t[1].start))
     out = []
     for share, sentence, phrases in scored[:WORST_SENTENCES]:
-        named = "、".join(f"“{p}”" for p in dict.fromkeys(phrases))
+        unique = list(dict.fromkeys(phrases))
+        named = "、".join(f"“{p}”" for p in unique if not any(p in q and p != q for q in unique))
         copied = any(m.start < sentence.end and sentence.start < m.end for m in ctx.matches)
         why = "、".join(x for x in ("与已有材料近似" if copied else "", named) if x)
         out.append(
@@ -65,6 +73,14 @@ def stock_phrases(ctx: CheckContext) -> list[Finding]:
     return out
 
 
+def _anchored(ctx: CheckContext, text: str) -> bool:
+    """A date, number, named thing or example: the sentence says something of its own."""
+    vocab = ctx.vocab
+    return bool(vocab.dates_numbers.search(text) or vocab.named.search(text)) or _anchored_example(
+        ctx, text
+    )
+
+
 def _title_line(text: str, sentence: Sentence) -> bool:
     """A whole line with no sentence punctuation: a title or heading, not prose."""
     line_start = sentence.start == 0 or text[sentence.start - 1] == "\n"
@@ -76,12 +92,14 @@ def _title_line(text: str, sentence: Sentence) -> bool:
 def no_example(ctx: CheckContext) -> list[Finding]:
     """Problem items with no example, number, date or named thing (and, if personal, no 我)."""
     out = []
-    personal = ctx.personal
+    personal = ctx.declared_personal  # a team material may well speak of 有的同志
     for _, unit in ctx.units("problem"):
+        if ctx.unfinished(unit):
+            continue
         text = without_formulas(ctx.text[unit.start : unit.end])
         vocab = ctx.vocab
         concrete = (
-            vocab.examples.search(text)
+            _anchored_example(ctx, text)
             or vocab.dates_numbers.search(text)
             or vocab.named.search(text)
         )
@@ -114,6 +132,16 @@ def no_example(ctx: CheckContext) -> list[Finding]:
     return out
 
 
+def _anchored_example(ctx: CheckContext, text: str) -> bool:
+    """An example (比如、例如、以……为例) that names something: one whose sentence only points at
+    某网络热点事件 or 某项政策 names nothing a reader could check."""
+    for m in ctx.vocab.examples.finditer(text):
+        sentence = re.split(r"[。；！？]", text[m.start() :], maxsplit=1)[0]
+        if not ctx.vocab.anonymous.search(sentence):
+            return True
+    return False
+
+
 def merit_as_problem(ctx: CheckContext) -> list[Finding]:
     """Achievements and praise inside the problems section."""
     out = []
@@ -139,7 +167,7 @@ def merit_as_problem(ctx: CheckContext) -> list[Finding]:
                     sentence,
                     "merit_as_problem",
                     "medium",
-                    f"句子先用大段篇幅肯定自己（“{quote(merit, 16)}”），再转到问题。",
+                    f"先肯定自己（“{quote(merit, 16)}”），再转到问题，冲淡了查摆。",
                     "去掉“虽然……但”“能够……但”的铺垫，开门见山写问题。",
                     code="merit_opening",
                 )
@@ -148,14 +176,20 @@ def merit_as_problem(ctx: CheckContext) -> list[Finding]:
 
 
 def _merit_opening(ctx: CheckContext, text: str) -> str | None:
+    """The praise before 但 that opens a problem (虽然能够……，但; 能够……，但), if any."""
+    if ctx.vocab.examples.match(text):
+        return None  # 例如，……虽然多次强调……，但: the concession is part of the example
     for pattern in ctx.vocab.merit_openings:
         m = pattern.search(text)
-        if not m or (len(m.group(1)) < 15 and len(m.group(1)) / max(len(text), 1) < MERIT_SHARE):
+        if not m:
             continue
-        merit = without_formulas(m.group(1))
-        if ctx.vocab.dates_numbers.search(merit) or ctx.vocab.named.search(merit):
-            continue  # 虽然召开了第一次…会议: a factual anchor for the criticism, not self-praise
-        return m.group(1).strip("，")
+        merit, lead = m.group("merit"), m.group("lead") or ""
+        opening = len(lead) + len(merit)
+        if opening < 15 and opening / max(len(text), 1) < MERIT_SHARE:
+            continue
+        if ctx.vocab.praise_negations.search(without_formulas(lead + merit)):
+            continue  # 没有从总体上…认识，但却 / 没有…，虽然也写心得，但: the fault comes first
+        return merit.strip("，")
     return None
 
 
@@ -164,7 +198,9 @@ def soft_criticism(ctx: CheckContext) -> list[Finding]:
     out = []
     for sentence in ctx.sentences("problem") + ctx.sentences("cause"):
         text = ctx.text[sentence.start : sentence.end]
-        hedges = [m.group() for m in ctx.vocab.hedges.finditer(text)]
+        # Distinct hedges: 有时……，有时……，有时…… lists how often each thing happened, which is
+        # candour, not softening; 个别……有所……有待 is.
+        hedges = list(dict.fromkeys(m.group() for m in ctx.vocab.hedges.finditer(text)))
         strong = sum(1 for h in hedges if h not in WEAK_HEDGES)
         weak = len(hedges) - strong
         hope = ctx.vocab.hopes.search(text)
@@ -180,7 +216,7 @@ def soft_criticism(ctx: CheckContext) -> list[Finding]:
                 )
             )
         elif strong >= 2:
-            named = "、".join(f"“{h}”" for h in dict.fromkeys(hedges))
+            named = "、".join(f"“{h}”" for h in hedges)
             out.append(
                 finding(
                     sentence,
