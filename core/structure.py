@@ -26,6 +26,7 @@ _SECTION_KEYWORDS: tuple[tuple[SectionKind, tuple[str, ...]], ...] = (
     ("measure", ("措施", "方向", "打算", "整改", "努力", "改进", "举措", "下一步")),
     ("problem", ("问题", "不足", "差距", "表现", "查摆")),
 )
+_PROBLEMS_AND_CAUSES = re.compile(r"(?:问题|不足)(?:及|和|与|、)(?:其|产生的)?原因")
 _PROBLEM_REPORT = ("对照检查情况", "检视剖析情况", "查摆问题情况", "剖析对照检查")
 # Words section titles are made of; used only to cut a title that runs into body text.
 _TITLE_WORDS = (
@@ -79,6 +80,8 @@ def section_of(title: str) -> SectionKind | None:
     (个人剖析对照检查情况, 检视剖析情况) opens the problems, although 剖析 also names causes."""
     if any(w in title for w in _PROBLEM_REPORT) and "原因" not in title:
         return "problem"
+    if _PROBLEMS_AND_CAUSES.search(title):
+        return "problem"  # 存在问题及原因分析: the problems come first
     for kind, words in _SECTION_KEYWORDS:
         if any(w in title for w in words):
             return kind

@@ -60,7 +60,7 @@ def _components(
         "coverage": 100.0 * covered / len(ctx.scheme.names),
         "specificity": _share_ok(problem_units, by_check["no_example"]),
         "originality": max(0.0, 100.0 * (1 - share)),
-        "sharpness": max(0.0, 100.0 - 12 * density - 10 * by_check["merit_as_problem"]),
+        "sharpness": max(0.0, 100.0 - 12 * density - 10 * _soft_count(by_check)),
         "structure": max(0.0, 100.0 - 20 * by_check["structure"] - 5 * by_check["typo"]),
         "measures": _share_ok(measure_units, vague) if measure_units else 0.0,
     }
@@ -68,12 +68,23 @@ def _components(
         "coverage": f"问题部分涉及 {covered}/{len(ctx.scheme.names)} 个方面，缺的方面要逐一查摆。",
         "specificity": f"{by_check['no_example']} 条问题没有具体事例，补上时间、事情和后果。",
         "originality": f"约 {share:.0%} 的文字是套话或与已有材料近似，改写成本人本单位的实情。",
-        "sharpness": f"限定词每百字约 {density:.1f} 个，"
-        f"另有 {by_check['merit_as_problem']} 处以成绩代替问题。",
+        "sharpness": f"限定词每百字约 {density:.1f} 个；"
+        f"批评不痛不痒 {by_check['soft_criticism']} 处、以成绩代替问题 "
+        f"{by_check['merit_as_problem']} 处、原因没有剖析到思想根子 "
+        f"{by_check['cause_restates_problem']} 处。",
         "structure": f"{by_check['structure']} 处结构问题、{by_check['typo']} 处错别字。",
         "measures": f"{vague} 条措施缺少动作、时限或数量。" if measure_units else "缺少整改措施。",
     }
     return {k: round(v, 1) for k, v in parts.items()}, details
+
+
+SOFT = ("merit_as_problem", "soft_criticism", "cause_restates_problem")
+
+
+def _soft_count(by_check: Counter[str]) -> int:
+    """Findings that make the self-criticism softer: praise, hedges and hopes, and causes that
+    stop short of the writer's own thinking."""
+    return sum(by_check[check] for check in SOFT)
 
 
 def _share_ok(total: int, bad: int) -> float:

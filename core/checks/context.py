@@ -28,7 +28,8 @@ _PERSONAL_MIN_I = 3  # "我" (not 我们) this often in the problems makes it a 
 _OPENING_CHARS = 300
 _CAUSE_WORDS = ("原因", "根源", "究其", "根子", "归根到底")
 _MEASURE_START = re.compile(
-    r"^(?:[一二三四五六七八九十]+是)?(?:坚持|强化|加强|持续|切实|进一步|深化|严格|要|将|我将|今后|下一步)"
+    r"^(?:[一二三四五六七八九十]+是)?(?:坚持|强化|加强|持续|切实|进一步|深化|严格|要|将|我将|今后|下一步"
+    r"|完善|建立|健全|规范|抓好|狠抓|推进|提高|提升|增强|着力|注重|树牢|牢固树立)"
 )
 _FINISHED = ("。", "！", "？", "”", "；", "…", "）", ")")
 _PERSONAL_TITLES = ("个人对照检查", "个人发言提纲", "个人检视", "本人")
@@ -132,6 +133,12 @@ class CheckContext:
         it would have gone on to say is unknown, so it is not judged."""
         body = self.text.rstrip()
         return span.end >= len(body) and not body.endswith(_FINISHED)
+
+    def reads_as_measure(self, span: Span) -> bool:
+        """An item that starts like a measure (加强……、进一步……) and names no fault: a measure
+        written among the problems, not a problem to judge."""
+        text = self.text[span.start : span.end]
+        return bool(_MEASURE_START.match(text)) and not self.vocab.faults.search(text)
 
     def units(self, section: SectionKind | None) -> list[tuple[int, Span]]:
         """(block index, span) of each item, or of each headed block body without items.

@@ -5,7 +5,7 @@ from __future__ import annotations
 from rapidfuzz import fuzz, process
 
 from core.checks.context import CheckContext, finding, quote
-from core.models import Finding, Span
+from core.models import Finding, Sentence, Span
 from core.text import compare_key, counted_chars
 
 RESTATE_RATIO = 72.0  # a cause sentence this close to a problem sentence repeats it
@@ -20,6 +20,7 @@ def cause_restates_problem(ctx: CheckContext) -> list[Finding]:
     problems = [(compare_key(ctx.text[s.start : s.end]), s) for s in ctx.sentences("problem")]
     problems = [(k, s) for k, s in problems if len(k) >= MIN_KEY]
     keys = [k for k, _ in problems]
+    problem_words = [(set(ctx.analysis.words_in(span)), span) for _, span in ctx.units("problem")]
     out: list[Finding] = []
     for sentence in ctx.sentences("cause"):
         text = ctx.text[sentence.start : sentence.end]
@@ -29,8 +30,10 @@ def cause_restates_problem(ctx: CheckContext) -> list[Finding]:
             if len(key) >= MIN_KEY
             else None
         )
-        if twin is not None:
-            problem = problems[twin[2]][1]
+        echo = None if twin is not None else _echoed(ctx, sentence, problem_words)
+        if twin is not None or echo is not None:
+            problem: Span | Sentence | None = problems[twin[2]][1] if twin is not None else echo
+            assert problem is not None
             problem_text = ctx.text[problem.start : problem.end]
             out.append(
                 finding(
@@ -42,7 +45,11 @@ def cause_restates_problem(ctx: CheckContext) -> list[Finding]:
                     code="restates",
                 )
             )
-        elif (blame := ctx.vocab.blame.search(text)) and not _names_a_root(ctx, text):
+        elif (
+            (blame := ctx.vocab.blame.search(text))
+            and not _names_a_root(ctx, text)
+            and not _confessed(ctx, text, blame.start(), blame.end())
+        ):
             # 表面上看是工作忙，实质是群众观点淡了: naming the pretext to reach the root is right
             out.append(
                 finding(
@@ -55,6 +62,35 @@ def cause_restates_problem(ctx: CheckContext) -> list[Finding]:
                 )
             )
     return out + _shallow_causes(ctx)
+
+
+ECHO_SHARE = 0.6  # a cause this much made of one problem's words, naming no root, repeats it
+ECHO_WORDS = 3
+
+
+def _echoed(
+    ctx: CheckContext, cause: Sentence, problems: list[tuple[set[str], Span]]
+) -> Span | None:
+    """The problem item a cause merely re-words (之所以调研不深入，是因为下基层少): most of its
+    words come from that one item and it names no root (理想信念、宗旨意识…)."""
+    text = ctx.text[cause.start : cause.end]
+    words = set(ctx.analysis.words_in(Span(cause.start, cause.end)))
+    if len(words) < ECHO_WORDS or _names_a_root(ctx, text):
+        return None
+    best = max(problems, key=lambda p: len(words & p[0]), default=None)
+    if best is None or len(words & best[0]) < max(ECHO_WORDS, ECHO_SHARE * len(words)):
+        return None
+    return best[1]
+
+
+PRETEXT_REACH = 6  # characters around a circumstance in which 强调…/…为由 makes it a pretext
+
+
+def _confessed(ctx: CheckContext, text: str, start: int, end: int) -> bool:
+    """客观上强调工作忙 / 以任务重为由: the writer owns up to using the circumstance as an excuse,
+    which is the self-criticism asked for, not blame."""
+    around = text[max(0, start - PRETEXT_REACH) : end + PRETEXT_REACH]
+    return bool(ctx.vocab.pretexts.search(around))
 
 
 def _names_a_root(ctx: CheckContext, text: str) -> bool:
@@ -91,8 +127,11 @@ def vague_measure(ctx: CheckContext) -> list[Finding]:
     vocab = ctx.vocab
     for _, unit in ctx.units("measure"):
         text = ctx.text[unit.start : unit.end]
-        if counted_chars(text) < 8:
+        if counted_chars(text) < 8 or ctx.unfinished(unit):
             continue
+        first = ctx.first_sentence(unit)
+        if not vocab.measure_words.search(ctx.text[first.start : first.end]):
+            continue  # no 要、将、加强、进一步…: a label (二是避实就虚式), not a measure to judge
         if not (
             vocab.deadlines.search(text)
             or vocab.quantities.search(text)

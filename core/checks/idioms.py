@@ -112,6 +112,8 @@ class FixedExpressions:
                 frequency = self._targets[word]
                 if own * RARER > frequency:
                     continue  # the draft's form is common in its own right
+                if not _simplified(window[i]):
+                    continue  # 封妻蔭子: a traditional form, which the traditional check names
                 how = self._alike(window[i], word[i])
                 if how and (best is None or frequency > best[0]):
                     best = (frequency, word, how)
@@ -131,6 +133,16 @@ class FixedExpressions:
         if b in self._similar.get(a, ()):
             return "shape"
         return None
+
+
+@cache
+def _simplified(ch: str) -> bool:
+    """In GB 2312, the simplified character set (a traditional form such as 蔭 is not)."""
+    try:
+        ch.encode("gb2312")
+    except UnicodeEncodeError:
+        return False
+    return True
 
 
 def _target(word: str, frequency: int, tag: str) -> bool:

@@ -39,9 +39,12 @@ class Vocabulary:
     merit_words: re.Pattern[str]
     merit_openings: tuple[re.Pattern[str], ...]
     praise_negations: re.Pattern[str]
+    faults: re.Pattern[str]
+    measure_words: re.Pattern[str]  # what a measure is written with: 要、将、加强、进一步…
     hedges: re.Pattern[str]
     hopes: re.Pattern[str]
     blame: re.Pattern[str]
+    pretexts: re.Pattern[str]
     root_causes: re.Pattern[str]
     generic_verbs: re.Pattern[str]
     concrete_actions: re.Pattern[str]
@@ -108,9 +111,12 @@ def vocabulary() -> Vocabulary:
         merit_words=_any(raw["merit_words"]),
         merit_openings=tuple(re.compile(p) for p in raw["merit_openings"]),
         praise_negations=re.compile(raw["praise_negations"]),
+        faults=re.compile(raw["fault_words"]),
+        measure_words=re.compile(raw["measure_words"]),
         hedges=_any(raw["hedges"]),
         hopes=re.compile(raw["hope_pattern"]),
         blame=_any(raw["circumstance_blame"]),
+        pretexts=re.compile(raw["pretext_markers"]),
         root_causes=_any(raw["root_causes"]),
         generic_verbs=_any(raw["generic_verbs"]),
         concrete_actions=_any(raw["concrete_actions"]),

@@ -15,6 +15,7 @@ STOCK_SHARE_BARE = 0.4  # enough when two stock phrases carry a sentence that na
 MIN_STOCK_SENTENCE = 15
 WEAK_HEDGES = ("不够", "还不够", "不太", "不是很", "部分")  # criticism words more than hedges
 MERIT_SHARE = 0.4
+MERIT_CHARS = 10  # a praise opening this long is worth naming whatever the sentence's length
 
 
 def stock_share(ctx: CheckContext, span: Span) -> tuple[float, list[str]]:
@@ -76,8 +77,8 @@ def stock_phrases(ctx: CheckContext) -> list[Finding]:
 def _anchored(ctx: CheckContext, text: str) -> bool:
     """A date, number, named thing or example: the sentence says something of its own."""
     vocab = ctx.vocab
-    return bool(vocab.dates_numbers.search(text) or vocab.named.search(text)) or _anchored_example(
-        ctx, text
+    return (
+        bool(vocab.dates_numbers.search(text)) or _names(ctx, text) or _anchored_example(ctx, text)
     )
 
 
@@ -94,14 +95,12 @@ def no_example(ctx: CheckContext) -> list[Finding]:
     out = []
     personal = ctx.declared_personal  # a team material may well speak of 有的同志
     for _, unit in ctx.units("problem"):
-        if ctx.unfinished(unit):
+        if ctx.unfinished(unit) or ctx.reads_as_measure(unit):
             continue
         text = without_formulas(ctx.text[unit.start : unit.end])
         vocab = ctx.vocab
         concrete = (
-            _anchored_example(ctx, text)
-            or vocab.dates_numbers.search(text)
-            or vocab.named.search(text)
+            _anchored_example(ctx, text) or vocab.dates_numbers.search(text) or _names(ctx, text)
         )
         mine = vocab.first_person.search(text)
         title = ctx.first_sentence(unit)
@@ -130,6 +129,14 @@ def no_example(ctx: CheckContext) -> list[Finding]:
                 )
             )
     return out
+
+
+def _names(ctx: CheckContext, text: str) -> bool:
+    """A named thing (城南项目、《条例》、张某同志), not one left anonymous (某网络热点事件)."""
+    return any(
+        not ctx.vocab.anonymous.match(text, max(0, m.start() - 1))
+        for m in ctx.vocab.named.finditer(text)
+    )
 
 
 def _anchored_example(ctx: CheckContext, text: str) -> bool:
@@ -185,7 +192,7 @@ def _merit_opening(ctx: CheckContext, text: str) -> str | None:
             continue
         merit, lead = m.group("merit"), m.group("lead") or ""
         opening = len(lead) + len(merit)
-        if opening < 15 and opening / max(len(text), 1) < MERIT_SHARE:
+        if opening < MERIT_CHARS and opening / max(len(text), 1) < MERIT_SHARE:
             continue
         if ctx.vocab.praise_negations.search(without_formulas(lead + merit)):
             continue  # 没有从总体上…认识，但却 / 没有…，虽然也写心得，但: the fault comes first
@@ -210,7 +217,7 @@ def soft_criticism(ctx: CheckContext) -> list[Finding]:
                     sentence,
                     "soft_criticism",
                     "medium",
-                    f"批评里用“{hope.group()}”，成了提希望而不是查问题。",
+                    f"批评里用“{hope.group().lstrip('，。；：')}”，成了提希望而不是查问题。",
                     "把希望改成问题本身，写明差在哪里、后果是什么。",
                     code="hope",
                 )

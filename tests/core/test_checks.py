@@ -278,3 +278,96 @@ def test_naming_the_pretext_to_reach_the_root_is_not_blame(corpus: Corpus) -> No
     assert not [f for f in root.findings if f.code == "cause_restates_problem.blames_circumstances"]
     blame = review(head + "一是主要是工作忙、任务重，没有时间下乡。" + tail, corpus)
     assert [f for f in blame.findings if f.code == "cause_restates_problem.blames_circumstances"]
+
+
+def _codes(corpus: Corpus, text: str) -> list[tuple[str, str]]:
+    result = review(text, corpus)
+    return [(f.code, result.text[f.start : f.end]) for f in result.findings]
+
+
+@pytest.mark.parametrize(
+    ("text", "slip", "right"),
+    [
+        ("对群众反映的问题熟视无堵，拖了半年才答复。", "熟视无堵", "熟视无睹"),
+        ("遇到矛盾优柔寡短，错过了最佳处置时机。", "优柔寡短", "优柔寡断"),
+        ("班子议事没有严格执行民主集中治。", "民主集中治", "民主集中制"),
+        ("对分管工作得过切过，标准一降再降。", "得过切过", "得过且过"),
+    ],
+)
+def test_an_idiom_or_fixed_term_one_alike_character_off_is_a_slip(
+    corpus: Corpus, text: str, slip: str, right: str
+) -> None:
+    found = [f for f in review(text, corpus).findings if f.code == "typo.fixed_expression"]
+    assert [(text[f.start : f.end], f.suggestion) for f in found] == [(slip, f"改为“{right}”。")]
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "推进法治建设，完善基层治理。",  # 法治 + 建设: two words, not a slip of 法制建设
+        "对它们来说也是一个机会。",  # 说也是一 straddles words: not 说一是一
+        "我们现在在研究下一步方案。",  # 现在 + 在: not a doubled 在
+        "坚持按部就班推进，久久为功。",  # written right
+    ],
+)
+def test_right_words_near_an_idiom_are_not_slips(corpus: Corpus, text: str) -> None:
+    assert [c for c in _codes(corpus, text) if c[0].startswith("typo")] == []
+
+
+def test_a_long_formula_with_a_character_left_out_is_a_slip(corpus: Corpus) -> None:
+    codes = _codes(corpus, "坚持用近平新时代中国特色社会主义思想武装头脑。")
+    assert ("typo.formula", "近平新时代中国特色社会主义思想") in codes
+    right = _codes(corpus, "坚持用习近平新时代中国特色社会主义思想武装头脑。")
+    assert [c for c in right if c[0].startswith("typo")] == []
+
+
+def test_a_fault_before_但_is_not_praise(corpus: Corpus) -> None:
+    text = PROBLEM_WRAP.format(
+        "一是班子没有从总体上把握分管领域的风险，但却习惯于2023年那样就事论事，"
+        "全年3起安全事故都是事后才研究。"
+    )
+    assert not [c for c in _codes(corpus, text) if c[0].startswith("merit")]
+
+
+def test_praise_after_an_item_marker_or_a_topic_is_a_praise_opening(corpus: Corpus) -> None:
+    for item in (
+        "一是虽然能够按时完成上级交办的各项任务，但在2023年防汛中预案演练走了过场。",
+        "对分管领域的安全生产检查能够按时开展，但今年5月两处隐患整改没有跟踪到底。",
+    ):
+        codes = _codes(corpus, PROBLEM_WRAP.format(item))
+        assert [c for c in codes if c[0] == "merit_as_problem.merit_opening"], item
+
+
+def test_an_example_that_only_points_at_某_is_not_concrete(corpus: Corpus) -> None:
+    anonymous = PROBLEM_WRAP.format("一是舆情应对迟缓。例如，在某网络热点事件中，回应不及时。")
+    named = PROBLEM_WRAP.format("一是舆情应对迟缓。例如，在城南拆迁网帖传播时，回应不及时。")
+    assert [c for c in _codes(corpus, anonymous) if c[0] == "no_example.no_concrete"]
+    assert not [c for c in _codes(corpus, named) if c[0] == "no_example.no_concrete"]
+
+
+def test_the_last_item_of_a_paste_cut_short_is_not_judged(corpus: Corpus) -> None:
+    cut = PROBLEM_WRAP.format("一是学习不够深入。二是调研走过场，往往")
+    whole = PROBLEM_WRAP.format("一是学习不够深入。二是调研走过场，往往浮在面上。")
+    assert len([c for c in _codes(corpus, cut) if c[0] == "no_example.no_concrete"]) == 1
+    assert len([c for c in _codes(corpus, whole) if c[0] == "no_example.no_concrete"]) == 2
+
+
+def test_a_hedge_repeated_to_list_what_happened_is_candour(corpus: Corpus) -> None:
+    listed = PROBLEM_WRAP.format("一是纪律松弛，2024年有时迟到，有时上班处理私事，有时不请假外出。")
+    hedged = PROBLEM_WRAP.format("一是个别时候纪律有所松弛，2024年考勤还有待加强。")
+    assert not [c for c in _codes(corpus, listed) if c[0].startswith("soft")]
+    assert [c for c in _codes(corpus, hedged) if c[0] == "soft_criticism.hedged"]
+
+
+def test_a_stock_jingle_is_stock_phrasing(corpus: Corpus) -> None:
+    text = PROBLEM_WRAP.format("一是看问题看表面多、看根源少，看现象多、看本质少，停留在表面。")
+    assert [c for c in _codes(corpus, text) if c[0] == "stock_phrases.stock"]
+
+
+def test_a_cause_that_rewords_its_problem_is_a_restatement(corpus: Corpus) -> None:
+    text = (
+        "一、存在的问题\n（一）工作作风方面\n一是下基层少。2024年我只到城南社区调研过2次，"
+        "听汇报多、进农户少。\n二、原因分析\n一是之所以调研少，是因为到城南社区调研次数少，"
+        "听汇报多、进农户少。\n三、整改措施\n一是2025年起每月到城南社区调研1次。"
+    )
+    assert [c for c in _codes(corpus, text) if c[0] == "cause_restates_problem.restates"]
