@@ -21,7 +21,8 @@ _GREETING = re.compile(
     re.IGNORECASE,
 )
 _QUESTION = re.compile(
-    r"(?:怎么|如何|能不能|可不可以|能否|可以|是什么|是谁|为什么|吗|呢)[^。]*[？?]\s*$"
+    r"(?:(?:怎么|如何|能不能|可不可以|能否|可以|什么|是谁|为什么|哪|区别|吗|呢)[^。]*[？?]"
+    r"|(?:吗|呢|么))\s*$"
 )
 # Words any part of a draft uses: structure, and the genre's own vocabulary beyond the lexicons.
 _DRAFT_WORDS = (

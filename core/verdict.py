@@ -31,8 +31,8 @@ _FIX = {
 
 def make_verdict(ctx: CheckContext, findings: tuple[Finding, ...]) -> Verdict | None:
     """None for a pasted paragraph; a verdict for a draft with the frame's sections."""
-    if not ctx.is_whole_draft:
-        return None
+    if not ctx.complete:
+        return None  # a paragraph, or one section pasted on its own: nothing to grade as a whole
     by_check = Counter[str](f.check for f in findings)
     parts, details = _components(ctx, findings, by_check)
     if not ctx.frame_known:  # coverage of a frame the draft may not be written to says nothing

@@ -27,10 +27,12 @@ from core.tokens import Tokenizer
 _PERSONAL_MIN_I = 3  # "我" (not 我们) this often in the problems makes it a personal material
 _OPENING_CHARS = 300
 _CAUSE_WORDS = ("原因", "根源", "究其", "根子", "归根到底")
+_DIAGNOSIS = re.compile(r"暴露出|反映出|说明了?我|在于|源于|归根|说到底")
 _MEASURE_START = re.compile(
     r"^(?:[一二三四五六七八九十]+是)?(?:坚持|强化|加强|持续|切实|进一步|深化|严格|要|将|我将|今后|下一步"
     r"|完善|建立|健全|规范|抓好|狠抓|推进|提高|提升|增强|着力|注重|树牢|牢固树立)"
 )
+_MATERIAL_TITLES = ("对照检查", "发言提纲", "检视剖析", "剖析材料", "检查材料", "个人剖析")
 _FINISHED = ("。", "！", "？", "”", "；", "…", "）", ")")
 _PERSONAL_TITLES = ("个人对照检查", "个人发言提纲", "个人检视", "本人")
 _TEAM_WORDS = (
@@ -90,7 +92,10 @@ class CheckContext:
         like (most often a problem item), so its checks still run."""
         if self.is_whole_draft:
             return tuple(b.section for b in self.doc.blocks)
-        return tuple(_guess_section(self.text[b.body.start : b.body.end]) for b in self.doc.blocks)
+        return tuple(
+            _guess_section(self.text[b.body.start : b.body.end], self.vocab)
+            for b in self.doc.blocks
+        )
 
     @property
     def scheme(self) -> Scheme:
@@ -122,6 +127,18 @@ class CheckContext:
             return False
         problems = "".join(self.text[s.start : s.end] for s in self.sentences("problem"))
         return len(self.vocab.first_person.findall(problems)) >= _PERSONAL_MIN_I
+
+    @property
+    def complete(self) -> bool:
+        """A whole material rather than one section pasted on its own: two of the frame's parts,
+        or a title naming the material (……对照检查材料). Only a whole material can lack a part
+        or an aspect, or be graded."""
+        if not self.is_whole_draft:
+            return False
+        if len({b.section for b in self.doc.blocks} - {None}) >= 2:
+            return True
+        title = self.text.lstrip().split("\n", 1)[0]
+        return any(word in title for word in _MATERIAL_TITLES)
 
     @property
     def declared_personal(self) -> bool:
@@ -180,9 +197,11 @@ class CheckContext:
         return None
 
 
-def _guess_section(text: str) -> SectionKind:
+def _guess_section(text: str, vocab: Vocabulary) -> SectionKind:
     if any(word in text for word in _CAUSE_WORDS):
         return "cause"
+    if _DIAGNOSIS.search(text) and vocab.root_causes.search(text):
+        return "cause"  # ……，暴露出我的政绩观出现偏差
     if _MEASURE_START.match(text):
         return "measure"
     return "problem"

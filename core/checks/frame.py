@@ -222,13 +222,11 @@ def structure(ctx: CheckContext) -> list[Finding]:
     """Missing sections or dimensions, thin problems, misfiled blocks, paragraphs used twice."""
     if not ctx.is_whole_draft:
         return []
-    return (
-        _missing_sections(ctx)
-        + _missing_dimensions(ctx)
-        + _balance(ctx)
-        + _misfiled(ctx)
-        + _repeated(ctx)
+    # Only a whole material can lack a part or an aspect, or give them the wrong weight.
+    whole = (
+        _missing_sections(ctx) + _missing_dimensions(ctx) + _balance(ctx) if ctx.complete else []
     )
+    return whole + _misfiled(ctx) + _repeated(ctx)
 
 
 def _opening(ctx: CheckContext) -> Span:

@@ -135,6 +135,8 @@ def _confusions(ctx: CheckContext) -> list[Finding]:
         around = ctx.text[max(0, m.start() - 4) : m.end() + 4]
         if any(word in around and m.group() in word for word in ctx.vocab.confusion_exceptions):
             continue  # 中国之问 and 同时问题 are right as they are
+        if _straddles_a_word(ctx, m.start(), m.end()):
+            continue  # 学习贯彻 holds 习贯, 做为民服务 holds 做为: the words are right
         right = ctx.vocab.confusions[m.group()]
         out.append(
             finding(
@@ -168,6 +170,19 @@ def _fixed_slips(ctx: CheckContext) -> list[Finding]:
             )
         )
     return out
+
+
+def _straddles_a_word(ctx: CheckContext, start: int, end: int) -> bool:
+    """A dictionary word of two or more characters runs across either end of [start, end)."""
+    starts, tokens = ctx.analysis.token_starts, ctx.analysis.tokens
+    for edge in (start, end):
+        i = bisect_right(starts, edge) - 1
+        if i < 0 or starts[i] == edge:
+            continue  # the edge falls between two tokens
+        token = tokens[i]
+        if len(token) > 1 and ctx.tokenizer.frequency(token):
+            return True
+    return False
 
 
 def _traditional(ctx: CheckContext) -> list[Finding]:

@@ -52,11 +52,19 @@ def _checks(corpus: Corpus, text: str, check: str) -> list:
 
 
 def test_structure_missing_sections(corpus: Corpus) -> None:
-    [found] = _checks(
-        corpus, "一、存在的问题\n（一）理论学习方面。一是去年只读完两本原著。", "structure"
-    )[:1]
+    section = "一、存在的问题\n（一）理论学习方面。一是去年只读完两本原著。"
+    [found] = _checks(corpus, "个人对照检查材料\n" + section, "structure")[:1]
     assert "原因分析" in found.message and "整改措施" in found.message
     assert found.severity == "high"
+
+
+def test_one_section_pasted_on_its_own_is_an_excerpt_not_an_incomplete_draft(
+    corpus: Corpus,
+) -> None:
+    section = "一、存在的问题\n（一）理论学习方面。一是2024年我只读完两本原著。"
+    result = review(section, corpus)
+    assert [f.code for f in result.findings if f.check == "structure"] == []
+    assert result.verdict is None
 
 
 def test_structure_missing_dimensions(corpus: Corpus) -> None:
@@ -249,10 +257,11 @@ def test_leaving_out_the_subject_is_the_genres_first_person(corpus: Corpus) -> N
 
 
 def test_measures_alone_get_no_figures_for_problems(corpus: Corpus) -> None:
-    draft = "三、整改措施\n一是2025年3月底前制定学习计划。\n二是每月开展一次专题研讨。"
-    verdict = review(draft, corpus).verdict
-    assert verdict is not None
-    assert not {"specificity", "sharpness"} & set(dict(verdict.breakdown))
+    measures = "三、整改措施\n一是2025年3月底前制定学习计划。\n二是每月开展一次专题研讨。"
+    assert review(measures, corpus).verdict is None  # one part pasted on its own: not graded
+    titled = review("个人对照检查材料\n" + measures, corpus).verdict
+    assert titled is not None
+    assert not {"specificity", "sharpness"} & set(dict(titled.breakdown))
 
 
 def test_the_verdict_reads_codes_not_messages(corpus: Corpus, sample_draft: str) -> None:
