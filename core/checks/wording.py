@@ -14,6 +14,7 @@ STOCK_SHARE = 0.5  # a sentence at least half stock phrasing is named
 STOCK_SHARE_BARE = 0.4  # enough when two stock phrases carry a sentence that names nothing
 MIN_STOCK_SENTENCE = 15
 WEAK_HEDGES = ("不够", "还不够", "不太", "不是很", "部分")  # criticism words more than hedges
+_TURN = re.compile(r"但|可是|然而|不过")
 MERIT_SHARE = 0.4
 MERIT_CHARS = 10  # a praise opening this long is worth naming whatever the sentence's length
 
@@ -160,7 +161,8 @@ def merit_as_problem(ctx: CheckContext) -> list[Finding]:
                 finding(
                     sentence,
                     "merit_as_problem",
-                    "high",
+                    # 虽然取得了一定成绩，但……: a lead-in before the turn is milder than a boast
+                    "medium" if _TURN.search(text, praise.end()) else "high",
                     f"问题部分写成绩（“{praise.group()}”），冲淡了查摆。",
                     "删去成绩表述，直接写存在的问题和具体表现。",
                     code="praise",
