@@ -5,6 +5,8 @@ from __future__ import annotations
 from core.analysis import analyse
 from core.checks import CheckContext, run_checks
 from core.corpus import Corpus
+from core.genre import NOTES as GENRE_NOTES
+from core.genre import foreign_genre
 from core.matching import THRESHOLD, duplicate_ratio
 from core.models import Review
 from core.verdict import make_verdict
@@ -30,7 +32,11 @@ def review(
     """
     analysis = analyse(text, corpus, scheme=scheme, preferred=preferred, threshold=threshold)
     context = CheckContext(analysis, corpus.model.tokenizer)
-    findings = run_checks(context)
+    genre = foreign_genre(analysis.text)  # a meeting report or an article: its typos only
+    findings = run_checks(context, only=("typo",) if genre else None)
+    notes = ((TRADITIONAL_NOTE,) if analysis.traditional else ()) + (
+        (GENRE_NOTES[genre],) if genre else ()
+    )
     return Review(
         text=analysis.text,
         scores=analysis.scores,
@@ -39,7 +45,7 @@ def review(
         matches=analysis.matches,
         duplicate_ratio=duplicate_ratio(analysis.text, analysis.matches),
         findings=findings,
-        verdict=make_verdict(context, findings),
+        verdict=None if genre else make_verdict(context, findings),
         scheme=analysis.choice,
-        notes=(TRADITIONAL_NOTE,) if analysis.traditional else (),
+        notes=notes,
     )

@@ -26,11 +26,13 @@ CHECKS: tuple[Callable[[CheckContext], list[Finding]], ...] = (
 __all__ = ["CHECKS", "CheckContext", "run_checks"]
 
 
-def run_checks(ctx: CheckContext) -> tuple[Finding, ...]:
-    """All findings, one per check and sentence at most (typos: one per slip), most severe
-    first."""
+def run_checks(ctx: CheckContext, only: tuple[str, ...] | None = None) -> tuple[Finding, ...]:
+    """All findings (of the checks named in `only`, when given), one per check and sentence at
+    most (typos: one per slip), most severe first."""
     best: dict[tuple[str, int | tuple[int, int]], Finding] = {}
     for check in CHECKS:
+        if only is not None and check.__name__ not in only:
+            continue
         for found in check(ctx):
             sentence = ctx.sentence_index(found.start)
             place: int | tuple[int, int] = (

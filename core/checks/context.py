@@ -92,9 +92,9 @@ class CheckContext:
         like (most often a problem item), so its checks still run."""
         if self.is_whole_draft:
             return tuple(b.section for b in self.doc.blocks)
+        # The heading counts: （三）……的原因在于：一是…… is a block of causes.
         return tuple(
-            _guess_section(self.text[b.body.start : b.body.end], self.vocab)
-            for b in self.doc.blocks
+            _guess_section(self.text[b.start : b.end], self.vocab) for b in self.doc.blocks
         )
 
     @property
@@ -149,7 +149,8 @@ class CheckContext:
         """`span` runs to the end of a text that stops mid-sentence (a paste cut short): what
         it would have gone on to say is unknown, so it is not judged."""
         body = self.text.rstrip()
-        return span.end >= len(body) and not body.endswith(_FINISHED)
+        reach = len(body.rstrip("，、：,:-—"))  # a unit stops before a dangling comma
+        return span.end >= reach and not body.endswith(_FINISHED)
 
     def reads_as_measure(self, span: Span) -> bool:
         """An item that starts like a measure (加强……、进一步……) and names no fault: a measure

@@ -49,6 +49,7 @@ def cause_restates_problem(ctx: CheckContext) -> list[Finding]:
             (blame := ctx.vocab.blame.search(text))
             and not _names_a_root(ctx, text)
             and not _confessed(ctx, text, blame.start(), blame.end())
+            and "主观" not in text[blame.end() :]  # 客观上……，但是在主观上……: the writer owns it
         ):
             # 表面上看是工作忙，实质是群众观点淡了: naming the pretext to reach the root is right
             out.append(

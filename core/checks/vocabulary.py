@@ -42,6 +42,7 @@ class Vocabulary:
     faults: re.Pattern[str]
     measure_words: re.Pattern[str]  # what a measure is written with: 要、将、加强、进一步…
     hedges: re.Pattern[str]
+    quantity_hedges: frozenset[str]
     hopes: re.Pattern[str]
     blame: re.Pattern[str]
     pretexts: re.Pattern[str]
@@ -114,6 +115,7 @@ def vocabulary() -> Vocabulary:
         faults=re.compile(raw["fault_words"]),
         measure_words=re.compile(raw["measure_words"]),
         hedges=_any(raw["hedges"]),
+        quantity_hedges=frozenset(raw["quantity_hedges"]),
         hopes=re.compile(raw["hope_pattern"]),
         blame=_any(raw["circumstance_blame"]),
         pretexts=re.compile(raw["pretext_markers"]),

@@ -224,7 +224,9 @@ def soft_criticism(ctx: CheckContext) -> list[Finding]:
                     code="hope",
                 )
             )
-        elif strong >= 2:
+        elif strong >= 2 and any(h not in ctx.vocab.quantity_hedges for h in hedges):
+            # 个别干部……一些村官……: counting the people who erred is no softening; a degree
+            # word (有所、有待、一定程度上、有时) among the hedges is
             named = "、".join(f"“{h}”" for h in hedges)
             out.append(
                 finding(

@@ -380,3 +380,18 @@ def test_a_cause_that_rewords_its_problem_is_a_restatement(corpus: Corpus) -> No
         "听汇报多、进农户少。\n三、整改措施\n一是2025年起每月到城南社区调研1次。"
     )
     assert [c for c in _codes(corpus, text) if c[0] == "cause_restates_problem.restates"]
+
+
+def test_a_meeting_report_or_an_article_is_checked_for_typos_only(corpus: Corpus) -> None:
+    report = (
+        "2024年12月20日下午，城关镇党委召开年度民主生活会。会议指出，一是理论学习不够深入，"
+        "二是调查研究不够扎实，要以一如继往的干劲抓好整改。"
+    )
+    result = review(report, corpus)
+    assert [f.code for f in result.findings] == ["typo.confusion"]
+    assert result.verdict is None
+    assert any("会议报道" in n for n in result.notes)
+    article = "关于机关理论学习情况的调研报告\n一是学习不够深入。二是学用结合不够紧密。"
+    assert review(article, corpus).findings == ()
+    draft = "一、存在的问题\n（一）工作方面\n一是学习不够深入。二是学用结合不够紧密。"
+    assert review(draft, corpus).notes == ()
