@@ -37,6 +37,7 @@ from bot.storage import ReviewStore, SqlReviewStore
 from bot.telegram_request import RetryingRequest, flood_limiter
 from core import Corpus, Tokenizer, load_corpus
 from core.persistence import LoadReport
+from core.review import warm_up
 
 log = logging.getLogger(__name__)
 AppType = Application[Any, BotContext, Any, Any, BotData, Any]
@@ -68,8 +69,9 @@ def build_application(
         """Before the first update (run_polling and bot/webhook.py call it)."""
         if on_start is not None:
             await on_start()
-        # Loading jieba's dictionary takes most of a second: not while the first user waits.
-        await asyncio.to_thread(corpus.model.tokenizer.warm_up)
+        # Loading jieba's dictionary and the idiom index takes about a second: not while the
+        # first user waits.
+        await asyncio.to_thread(warm_up, corpus)
         if shared is not None:
             await corpus_handlers.sync_corpus(app.bot_data)
         if app.job_queue is None:  # the job-queue extra is a dependency; this is a broken install

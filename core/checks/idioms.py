@@ -16,7 +16,6 @@ from __future__ import annotations
 import itertools
 import threading
 import weakref
-from bisect import bisect_left
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from functools import cache
@@ -66,6 +65,10 @@ class FixedExpressions:
         for word in own:
             self._targets[word] = max(self._targets.get(word, 0), OWN_FREQUENCY)
             self._fixed.add(word)
+        # One character differs, so a slip keeps a target's first two or last two characters:
+        # a window with neither is passed over before any key is built (most of a draft).
+        self._heads = frozenset((len(w), w[:2]) for w in self._targets)
+        self._tails = frozenset((len(w), w[-2:]) for w in self._targets)
         self._keys: dict[tuple[int, int, str], list[str]] = {}
         for word in self._targets:
             for i in range(len(word)):
@@ -82,12 +85,20 @@ class FixedExpressions:
         words = list(tokens)
         ends = list(itertools.accumulate(len(t) for t in words))
         starts = [0, *ends[:-1]]
+        last_of = {end: i for i, end in enumerate(ends)}
         found: list[Slip] = []
         for n in sorted(LENGTHS, reverse=True):
+            heads, tails = self._heads, self._tails
             for first, start in enumerate(starts):
-                last = bisect_left(ends, start + n)
-                if last >= len(ends) or ends[last] != start + n:
+                end = start + n
+                last = last_of.get(end)
+                if last is None:
                     continue  # the stretch would end inside a word
+                if (n, text[start : start + 2]) not in heads and (
+                    n,
+                    text[end - 2 : end],
+                ) not in tails:
+                    continue  # neither end of any target: the common case, checked inline
                 slip = self._slip_at(text, start, n)
                 if (
                     slip
@@ -173,6 +184,12 @@ def fixed_expressions(
             built = FixedExpressions(tokenizer.entries(), own_phrases(), readings(), similar)
             _BUILT[tokenizer] = built
         return built
+
+
+def built_for(tokenizer: Tokenizer) -> bool:
+    """Whether `tokenizer`'s targets are built (start-up builds them before the first review)."""
+    with _BUILDING:
+        return tokenizer in _BUILT
 
 
 @cache

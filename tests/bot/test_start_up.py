@@ -14,6 +14,7 @@ from bot.app import build_application
 from bot.jobs import PURGE, SYNC
 from bot.storage import SqlReviewStore
 from core import Corpus, Tokenizer
+from core.checks.idioms import built_for
 from tests.bot.fake_api import FakeBotApi
 from tests.bot.recording_request import RecordingRequest
 
@@ -41,9 +42,9 @@ async def test_start_up_loads_the_dictionary_before_any_review(
     cold = replace(corpus, model=replace(corpus.model, tokenizer=fresh))
     app = build_application(config, cold, store, request=RecordingRequest(api))
     async with app:
-        assert not fresh.ready
+        assert not fresh.ready and not built_for(fresh)
         await app.post_init(app)  # run_polling and the webhook server call it before updates
-        assert fresh.ready
+        assert fresh.ready and built_for(fresh)  # the dictionary and the idiom index
     assert api.sent() == []  # no review ran
 
 
