@@ -22,7 +22,7 @@ MIN_FREQUENCY = 3  # characters seen only in jieba's rarest entries are left out
 
 def characters() -> list[str]:
     found: set[str] = set()
-    with open(Path(jieba.__file__).parent / "dict.txt", encoding="utf-8") as lines:
+    with (Path(jieba.__file__).parent / "dict.txt").open(encoding="utf-8") as lines:
         for line in lines:
             word, frequency, _ = line.split()
             if int(frequency) >= MIN_FREQUENCY:

@@ -33,6 +33,7 @@ _MEASURE_START = re.compile(
     r"|完善|建立|健全|规范|抓好|狠抓|推进|提高|提升|增强|着力|注重|树牢|牢固树立)"
 )
 _MATERIAL_TITLES = ("对照检查", "发言提纲", "检视剖析", "剖析材料", "检查材料", "个人剖析")
+_OUTLINE_CHARS = 30
 _FINISHED = ("。", "！", "？", "”", "；", "…", "）", ")")
 _PERSONAL_TITLES = ("个人对照检查", "个人发言提纲", "个人检视", "本人")
 _TEAM_WORDS = (
@@ -151,6 +152,12 @@ class CheckContext:
         body = self.text.rstrip()
         reach = len(body.rstrip("，、：,:-—"))  # a unit stops before a dangling comma
         return span.end >= reach and not body.endswith(_FINISHED)
+
+    def outline_line(self, span: Span) -> bool:
+        """A unit that is only a short heading with no sentence (（二）提高问题处理效率): an
+        outline or a list of headings, whose content is elsewhere or not given."""
+        text = self.text[span.start : span.end].strip()
+        return len(text) <= _OUTLINE_CHARS and not any(ch in text for ch in "。！？；，")
 
     def reads_as_measure(self, span: Span) -> bool:
         """An item that starts like a measure (加强……、进一步……) and names no fault: a measure

@@ -50,6 +50,7 @@ def cause_restates_problem(ctx: CheckContext) -> list[Finding]:
             and not _names_a_root(ctx, text)
             and not _confessed(ctx, text, blame.start(), blame.end())
             and "主观" not in text[blame.end() :]  # 客观上……，但是在主观上……: the writer owns it
+            and text[max(0, blame.start() - 1) : blame.start()] != "主"  # 主客观原因: both
         ):
             # 表面上看是工作忙，实质是群众观点淡了: naming the pretext to reach the root is right
             out.append(
@@ -101,25 +102,26 @@ def _names_a_root(ctx: CheckContext, text: str) -> bool:
 
 
 def _shallow_causes(ctx: CheckContext) -> list[Finding]:
+    """A cause section that never reaches the writer's thinking. The section is judged as a
+    whole: its lead-in may name the circumstances first and its items the roots."""
     if not ctx.is_whole_draft:
         return []  # a pasted paragraph guessed to be a cause is too thin to judge its depth
-    out = []
-    for i, block in enumerate(ctx.doc.blocks):
-        if ctx.sections[i] != "cause":
-            continue
-        body = ctx.text[block.start : block.end]
-        if counted_chars(body) >= 20 and not ctx.vocab.root_causes.search(body):
-            out.append(
-                finding(
-                    ctx.first_sentence(block.body),
-                    "cause_restates_problem",
-                    "medium",
-                    "这段原因停留在表面，没有触及思想根源。",
-                    "用理想信念、党性修养、宗旨意识、政绩观、纪律意识等角度剖析根源。",
-                    code="no_root_cause",
-                )
-            )
-    return out
+    blocks = [b for i, b in enumerate(ctx.doc.blocks) if ctx.sections[i] == "cause"]
+    if not blocks:
+        return []
+    body = "".join(ctx.text[b.start : b.end] for b in blocks)
+    if counted_chars(body) < 20 or ctx.vocab.root_causes.search(body) or "主观" in body:
+        return []
+    return [
+        finding(
+            ctx.first_sentence(blocks[0].body),
+            "cause_restates_problem",
+            "medium",
+            "这部分原因停留在表面，没有触及思想根源。",
+            "用理想信念、党性修养、宗旨意识、政绩观、纪律意识等角度剖析根源。",
+            code="no_root_cause",
+        )
+    ]
 
 
 def vague_measure(ctx: CheckContext) -> list[Finding]:
@@ -128,7 +130,7 @@ def vague_measure(ctx: CheckContext) -> list[Finding]:
     vocab = ctx.vocab
     for _, unit in ctx.units("measure"):
         text = ctx.text[unit.start : unit.end]
-        if counted_chars(text) < 8 or ctx.unfinished(unit):
+        if counted_chars(text) < 8 or ctx.unfinished(unit) or ctx.outline_line(unit):
             continue
         first = ctx.first_sentence(unit)
         if not vocab.measure_words.search(ctx.text[first.start : first.end]):

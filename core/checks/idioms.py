@@ -55,16 +55,12 @@ class FixedExpressions:
     ) -> None:
         self._frequency: dict[str, int] = {}
         self._targets: dict[str, int] = {}
-        self._fixed: set[str] = set()  # idioms and the genre's phrases, not compound terms
         for word, frequency, tag in entries:
             self._frequency[word] = frequency
             if _target(word, frequency, tag):
                 self._targets[word] = frequency
-                if tag in IDIOM_TAGS or tag == "nr":
-                    self._fixed.add(word)
         for word in own:
             self._targets[word] = max(self._targets.get(word, 0), OWN_FREQUENCY)
-            self._fixed.add(word)
         # One character differs, so a slip keeps a target's first two or last two characters:
         # a window with neither is passed over before any key is built (most of a draft).
         self._heads = frozenset((len(w), w[:2]) for w in self._targets)
@@ -100,12 +96,8 @@ class FixedExpressions:
                 ) not in tails:
                     continue  # neither end of any target: the common case, checked inline
                 slip = self._slip_at(text, start, n)
-                if (
-                    slip
-                    and slip.right not in self._fixed
-                    and self._compound(words[first : last + 1])
-                ):
-                    continue  # 法治建设 = 法治 + 建设, not a slip of 法制建设
+                if slip and self._compound(words[first : last + 1]):
+                    continue  # 法治建设 = 法治 + 建设, 重要条件 = 重要 + 条件: words of their own
                 if slip and not any(s.start < slip.end and slip.start < s.end for s in found):
                     found.append(slip)
         return sorted(found, key=lambda s: s.start)

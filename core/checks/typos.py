@@ -16,6 +16,8 @@ COMMON_WORD = 1000  # jieba frequency of a word common enough to suggest (时间
 
 
 FORMULA_ALWAYS = 6  # a formula this long one character off is always a slip
+_MEASURE_WORDS = frozenset("个种项条类大")
+_NUMERALS = frozenset("一二三四五六七八九十两百千万几")
 _FUNCTION_CHARS = frozenset("的了和与及在是等对把被将从为以之其或而并也都就")
 
 
@@ -49,6 +51,8 @@ def _formula_slips(ctx: CheckContext) -> list[Finding]:
             diffs = [i for i in range(n) if window[i] != formula[i]]
             if len(diffs) != 1 or diffs[0] == 0 or window[diffs[0]] in _FUNCTION_CHARS:
                 continue  # 的发展理念: the first character belongs to the word before
+            if formula[diffs[0]] in _MEASURE_WORDS and formula[diffs[0] - 1] in _NUMERALS:
+                continue  # 四种意识 is the writer's own list, not 四个意识 misspelt
             if not _CJK.match(window[diffs[0]]):
                 continue
             if any(a <= start and start + n <= b for a, b in hits):
@@ -254,9 +258,9 @@ def _quotes(ctx: CheckContext) -> list[Finding]:
                     out.append(_quote_finding(offset + open_at))
                 open_at = i
             elif ch == "”":
-                if open_at is None:
-                    out.append(_quote_finding(offset + i))
-                open_at = None
+                if open_at is None and not (offset == 0 and "“" not in line[:i]):
+                    out.append(_quote_finding(offset + i))  # (in the first line, a paste
+                open_at = None  # that starts inside a quote: its opening is missing)
             elif ch == '"' and _CJK.search(line):
                 out.append(_quote_finding(offset + i))
         if open_at is not None and not _cut_off(ctx.text, offset + len(line)):
@@ -296,6 +300,8 @@ def _look_alikes(ctx: CheckContext) -> list[Finding]:
         position += len(first)
         if len(first) != 1 or len(second) != 1 or not (_CJK.match(first) and _CJK.match(second)):
             continue
+        if first in _NUMERALS or second in _NUMERALS:
+            continue  # 五问、一问: a numeral joins any character
         word = _repair(ctx, first + second)
         if word is not None:
             out.append(

@@ -96,7 +96,7 @@ def no_example(ctx: CheckContext) -> list[Finding]:
     out = []
     personal = ctx.declared_personal  # a team material may well speak of 有的同志
     for _, unit in ctx.units("problem"):
-        if ctx.unfinished(unit) or ctx.reads_as_measure(unit):
+        if ctx.unfinished(unit) or ctx.reads_as_measure(unit) or ctx.outline_line(unit):
             continue
         text = without_formulas(ctx.text[unit.start : unit.end])
         vocab = ctx.vocab

@@ -317,6 +317,8 @@ def test_an_idiom_or_fixed_term_one_alike_character_off_is_a_slip(
         "对它们来说也是一个机会。",  # 说也是一 straddles words: not 说一是一
         "我们现在在研究下一步方案。",  # 现在 + 在: not a doubled 在
         "坚持按部就班推进，久久为功。",  # written right
+        "对群众的关心可谓无所不至。",  # an idiom of its own, common enough: not 无所不知
+        "各地攻城略地抢项目。",  # 攻城略地 is as common as 攻城掠地
     ],
 )
 def test_right_words_near_an_idiom_are_not_slips(corpus: Corpus, text: str) -> None:
@@ -395,3 +397,12 @@ def test_a_meeting_report_or_an_article_is_checked_for_typos_only(corpus: Corpus
     assert review(article, corpus).findings == ()
     draft = "一、存在的问题\n（一）工作方面\n一是学习不够深入。二是学用结合不够紧密。"
     assert review(draft, corpus).notes == ()
+
+
+def test_two_stock_phrases_carry_a_sentence_that_names_nothing(corpus: Corpus) -> None:
+    two = "一是存在畏难情绪，调查研究不够深入，下去的时候看得少听得少。"  # about 47 % stock
+    one = "一是调查研究不够深入，下去看得少。"  # about 47 % stock, one phrase
+    anchored = "一是存在畏难情绪，调查研究不够深入，2024年只下去过2次。"
+    assert [c for c in _codes(corpus, two) if c[0] == "stock_phrases.stock"]
+    assert not [c for c in _codes(corpus, one) if c[0] == "stock_phrases.stock"]
+    assert not [c for c in _codes(corpus, anchored) if c[0] == "stock_phrases.stock"]
