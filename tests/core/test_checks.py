@@ -406,3 +406,77 @@ def test_two_stock_phrases_carry_a_sentence_that_names_nothing(corpus: Corpus) -
     assert [c for c in _codes(corpus, two) if c[0] == "stock_phrases.stock"]
     assert not [c for c in _codes(corpus, one) if c[0] == "stock_phrases.stock"]
     assert not [c for c in _codes(corpus, anchored) if c[0] == "stock_phrases.stock"]
+
+
+def test_an_outline_of_headings_is_not_judged_as_problems_or_measures(corpus: Corpus) -> None:
+    outline = (
+        "个人对照检查材料\n一、存在的问题\n（一）接待群众态度生硬\n（二）办件效率不高\n"
+        "二、原因分析\n（一）宗旨意识淡化\n三、整改措施\n（一）提高办件效率\n（二）加强业务培训\n"
+    )
+    codes = [c[0] for c in _codes(corpus, outline)]
+    assert "no_example.no_concrete" not in codes
+    assert "vague_measure.vague" not in codes
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "对照“五问”自查：一问责任心强不强，二问工作激情高不高。",  # a numeral joins any character
+        "我努力增强四种意识：一是责任意识，二是表率意识。",  # one's own list, not 四个意识
+        "要把重要条件和主要矛盾分析清楚。",  # 重要 + 条件, not 充要条件
+    ],
+)
+def test_numbers_lists_and_two_words_are_not_slips(corpus: Corpus, text: str) -> None:
+    assert [c for c in _codes(corpus, text) if c[0].startswith("typo")] == []
+
+
+def test_a_paste_that_starts_inside_a_quote_has_no_unmatched_quote(corpus: Corpus) -> None:
+    text = "抓不好党建是不称职”的要求，2024年我带头讲党课3次。\n他说“好”。"
+    assert [c for c in _codes(corpus, text) if c[0] == "typo.quotes"] == []
+    later = "2024年我带头讲党课3次。\n抓不好党建是不称职”的要求。"
+    assert [c for c in _codes(corpus, later) if c[0] == "typo.quotes"]
+
+
+def test_the_cause_section_is_judged_as_a_whole_for_roots(corpus: Corpus) -> None:
+    head = "个人对照检查材料\n一、存在的问题\n（一）工作作风方面\n一是2024年我只下乡3次。\n二、原因分析\n"
+    tail = "\n三、整改措施\n一是2025年起每月下乡2次。"
+    lead = "除了客观上人手少以外，更多要从主观上找原因：我把下乡当成可去可不去的事。"
+    shallow = "一是下乡的时间被会议挤占了，日程安排得不够合理。"
+    codes = [c[0] for c in _codes(corpus, head + lead + tail)]
+    assert "cause_restates_problem.no_root_cause" not in codes
+    assert "cause_restates_problem.no_root_cause" in [
+        c[0] for c in _codes(corpus, head + shallow + tail)
+    ]
+
+
+def test_both_subjective_and_objective_causes_are_not_blame(corpus: Corpus) -> None:
+    head = "个人对照检查材料\n一、存在的问题\n（一）理论学习方面\n一是2024年我只读了2本原著。\n二、原因分析\n"
+    tail = "\n三、整改措施\n一是2025年读完5本原著。"
+    both = "一是没有从产生的历史背景等主客观原因方面深入学习。"
+    codes = [c[0] for c in _codes(corpus, head + both + tail)]
+    assert "cause_restates_problem.blames_circumstances" not in codes
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "深入学习贯彻习近平新时代中国特色社会主义思想。",  # 学习贯彻 holds 习贯
+        "不愿做为民服务的实践者。",  # 做 + 为民服务 holds 做为
+    ],
+)
+def test_a_listed_slip_is_not_read_across_a_dictionary_word(corpus: Corpus, text: str) -> None:
+    assert [c for c in _codes(corpus, text) if c[0].startswith("typo")] == []
+
+
+def test_counting_the_people_who_erred_is_not_hedging(corpus: Corpus) -> None:
+    counted = PROBLEM_WRAP.format(
+        "一是我搞好人主义，2024年个别干部值班脱岗，少数村官请假太多，我都没有批评。"
+    )
+    hedged = PROBLEM_WRAP.format("一是个别干部的作风有所松散，2024年纪律还有待加强。")
+    assert not [c for c in _codes(corpus, counted) if c[0].startswith("soft")]
+    assert [c for c in _codes(corpus, hedged) if c[0] == "soft_criticism.hedged"]
+
+
+def test_a_traditional_form_in_an_idiom_is_not_an_idiom_slip(corpus: Corpus) -> None:
+    text = "有的幹部熱衷於封妻蔭子，對家屬要求不嚴。"
+    assert [c for c in _codes(corpus, text) if c[0] == "typo.fixed_expression"] == []
