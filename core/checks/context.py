@@ -22,6 +22,7 @@ from core.models import (
     Span,
 )
 from core.schemes import Scheme
+from core.text import counted_chars
 from core.tokens import Tokenizer
 
 _PERSONAL_MIN_I = 3  # "我" (not 我们) this often in the problems makes it a personal material
@@ -34,6 +35,7 @@ _MEASURE_START = re.compile(
 )
 _MATERIAL_TITLES = ("对照检查", "发言提纲", "检视剖析", "剖析材料", "检查材料", "个人剖析")
 _OUTLINE_CHARS = 30
+_HEADING_CHARS = 16  # 强化理论武装，筑牢政治忠诚 (12): a heading of two short phrases
 _FINISHED = ("。", "！", "？", "”", "；", "…", "）", ")")
 _PERSONAL_TITLES = ("个人对照检查", "个人发言提纲", "个人检视", "本人")
 _TEAM_WORDS = (
@@ -154,10 +156,22 @@ class CheckContext:
         return span.end >= reach and not body.endswith(_FINISHED)
 
     def outline_line(self, span: Span) -> bool:
-        """A unit that is only a short heading with no sentence (（二）提高问题处理效率): an
-        outline or a list of headings, whose content is elsewhere or not given."""
+        """A unit that is only a heading with no full stop (（二）提高问题处理效率): an outline
+        or a list of headings, whose content is elsewhere or not given."""
         text = self.text[span.start : span.end].strip()
-        return len(text) <= _OUTLINE_CHARS and not any(ch in text for ch in "。！？；，")
+        return len(text) <= _OUTLINE_CHARS and not any(ch in text for ch in "。！？；")
+
+    def heading_pair(self, span: Span) -> bool:
+        """A measure written as a heading: a short pair of phrases with none of a sentence's
+        adverbs (强化理论武装，筑牢政治忠诚。), as in a 发言提纲 whose content follows or is
+        cut off; 进一步加强理论学习，不断提高政治素质。 is a sentence, and a vague one."""
+        body = self.text[span.start : span.end].strip().rstrip("。")
+        return (
+            counted_chars(body) <= _HEADING_CHARS
+            and not any(ch in body for ch in "。！？；")
+            and body.count("，") <= 1
+            and not self.vocab.heading_adverbs.search(body)
+        )
 
     def reads_as_measure(self, span: Span) -> bool:
         """An item that starts like a measure (加强……、进一步……) and names no fault: a measure

@@ -130,7 +130,9 @@ def vague_measure(ctx: CheckContext) -> list[Finding]:
     vocab = ctx.vocab
     for _, unit in ctx.units("measure"):
         text = ctx.text[unit.start : unit.end]
-        if counted_chars(text) < 8 or ctx.unfinished(unit) or ctx.outline_line(unit):
+        if counted_chars(text) < 8 or ctx.unfinished(unit):
+            continue
+        if ctx.outline_line(unit) or ctx.heading_pair(unit):
             continue
         first = ctx.first_sentence(unit)
         if not vocab.measure_words.search(ctx.text[first.start : first.end]):

@@ -40,6 +40,7 @@ class Vocabulary:
     merit_openings: tuple[re.Pattern[str], ...]
     praise_negations: re.Pattern[str]
     faults: re.Pattern[str]
+    heading_adverbs: re.Pattern[str]  # what a sentence has and a heading does not
     measure_words: re.Pattern[str]  # what a measure is written with: 要、将、加强、进一步…
     hedges: re.Pattern[str]
     quantity_hedges: frozenset[str]
@@ -114,6 +115,7 @@ def vocabulary() -> Vocabulary:
         praise_negations=re.compile(raw["praise_negations"]),
         faults=re.compile(raw["fault_words"]),
         measure_words=re.compile(raw["measure_words"]),
+        heading_adverbs=re.compile(raw["heading_adverbs"]),
         hedges=_any(raw["hedges"]),
         quantity_hedges=frozenset(raw["quantity_hedges"]),
         hopes=re.compile(raw["hope_pattern"]),

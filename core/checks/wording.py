@@ -21,21 +21,22 @@ MERIT_CHARS = 10  # a praise opening this long is worth naming whatever the sent
 
 def stock_share(ctx: CheckContext, span: Span) -> tuple[float, list[str]]:
     """Share of a span's characters inside stock phrases or corpus matches, and the phrases."""
-    covered = [False] * (span.end - span.start)
+    text, base = ctx.text, span.start
+    covered = bytearray(span.end - span.start)
     phrases: list[str] = []
     for pattern in (ctx.vocab.stock, ctx.vocab.stock_patterns):
-        for m in pattern.finditer(ctx.text, span.start, span.end):
+        for m in pattern.finditer(text, span.start, span.end):
             phrases.append(m.group().strip("，、；。：“（"))
-            for i in range(m.start(), m.end()):
-                covered[i - span.start] = True
+            covered[m.start() - base : m.end() - base] = b"\x01" * (m.end() - m.start())
     first = bisect_left(ctx.match_ends, span.start + 1)  # matches are in text order
     for match in ctx.matches[first:]:
         if match.start >= span.end:
             break
-        for i in range(max(match.start, span.start), min(match.end, span.end)):
-            covered[i - span.start] = True
-    total = counted_chars(ctx.text[span.start : span.end])
-    inside = sum(1 for i, c in enumerate(covered) if c and not ctx.text[span.start + i].isspace())
+        a, b = max(match.start, span.start) - base, min(match.end, span.end) - base
+        covered[a:b] = b"\x01" * (b - a)
+    piece = text[span.start : span.end]
+    total = counted_chars(piece)
+    inside = sum(1 for c, ch in zip(covered, piece, strict=True) if c and not ch.isspace())
     return (inside / total if total else 0.0), phrases
 
 

@@ -411,7 +411,7 @@ def test_two_stock_phrases_carry_a_sentence_that_names_nothing(corpus: Corpus) -
 def test_an_outline_of_headings_is_not_judged_as_problems_or_measures(corpus: Corpus) -> None:
     outline = (
         "个人对照检查材料\n一、存在的问题\n（一）接待群众态度生硬\n（二）办件效率不高\n"
-        "二、原因分析\n（一）宗旨意识淡化\n三、整改措施\n（一）提高办件效率\n（二）加强业务培训\n"
+        "二、原因分析\n（一）宗旨意识淡化\n三、整改措施\n（一）提高办件效率\n（二）加强业务培训，提升服务水平\n"
     )
     codes = [c[0] for c in _codes(corpus, outline)]
     assert "no_example.no_concrete" not in codes
@@ -480,3 +480,15 @@ def test_counting_the_people_who_erred_is_not_hedging(corpus: Corpus) -> None:
 def test_a_traditional_form_in_an_idiom_is_not_an_idiom_slip(corpus: Corpus) -> None:
     text = "有的幹部熱衷於封妻蔭子，對家屬要求不嚴。"
     assert [c for c in _codes(corpus, text) if c[0] == "typo.fixed_expression"] == []
+
+
+def test_a_measure_written_as_a_heading_pair_is_not_judged_vague(corpus: Corpus) -> None:
+    outline = PROBLEM_WRAP.format("一是2024年我只下乡3次。") + (
+        "\n二、原因分析\n一是宗旨意识淡化。\n三、整改措施\n（一）强化理论武装，筑牢政治忠诚。\n"
+        "（二）锤炼党性修养，强化责任担当。"
+    )
+    sentence = outline.replace(
+        "强化理论武装，筑牢政治忠诚。", "进一步加强理论学习，不断提高政治素质。"
+    )
+    assert "vague_measure.vague" not in [c[0] for c in _codes(corpus, outline)]
+    assert "vague_measure.vague" in [c[0] for c in _codes(corpus, sentence)]
