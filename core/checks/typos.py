@@ -24,7 +24,7 @@ _FUNCTION_CHARS = frozenset("的了和与及在是等对把被将从为以之其
 def typo(ctx: CheckContext) -> list[Finding]:
     found = _formula_slips(ctx)
     for more in (
-        _confusions(ctx) + _traditional(ctx) + _doubled(ctx) + _quotes(ctx),
+        _confusions(ctx) + _traditional(ctx) + _doubled(ctx) + _doubled_words(ctx) + _quotes(ctx),
         _fixed_slips(ctx),
         _look_alikes(ctx),
     ):
@@ -229,6 +229,46 @@ def _doubled(ctx: CheckContext) -> list[Finding]:
             )
         )
     return out
+
+
+REPEAT_CHARS = 3  # a run of words this long written twice in a row is a slip (用公款用公款)
+
+
+def _doubled_words(ctx: CheckContext) -> list[Finding]:
+    """Words written twice in a row: a noun (问题问题) or a run of three or more characters
+    (用公款用公款). A verb doubled (研究研究) is the spoken "have a go at", and is left alone."""
+    tokens, tags, starts = ctx.analysis.tokens, ctx.analysis.tags, ctx.analysis.token_starts
+    out: list[Finding] = []
+    i = 0
+    while i < len(tokens):
+        found = _repeat_at(tokens, tags, i)
+        if found:
+            start, end = starts[i], starts[i] + found
+            twice = ctx.text[start:end]
+            out.append(
+                finding(
+                    Span(start, end),
+                    "typo",
+                    "medium",
+                    f"字词重复“{twice}”。",
+                    f"删去一个“{twice[: len(twice) // 2]}”。",
+                    code="doubled",
+                )
+            )
+        i += 1
+    return out
+
+
+def _repeat_at(tokens: tuple[str, ...], tags: tuple[str, ...], i: int) -> int:
+    """Characters of the doubled run starting at token i (0: none)."""
+    for n in (1, 2, 3):
+        first, second = tokens[i : i + n], tokens[i + n : i + 2 * n]
+        if len(second) < n or first != second or not all(_CJK.match(t) for t in first):
+            continue
+        chars = sum(len(t) for t in first)
+        if chars >= REPEAT_CHARS or (n == 1 and chars == 2 and tags[i].startswith("n")):
+            return 2 * chars
+    return 0
 
 
 def _ends_a_word(ctx: CheckContext, position: int) -> bool:

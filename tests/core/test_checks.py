@@ -492,3 +492,18 @@ def test_a_measure_written_as_a_heading_pair_is_not_judged_vague(corpus: Corpus)
     )
     assert "vague_measure.vague" not in [c[0] for c in _codes(corpus, outline)]
     assert "vague_measure.vague" in [c[0] for c in _codes(corpus, sentence)]
+
+
+@pytest.mark.parametrize(
+    ("text", "twice"),
+    [("有时用公款用公款请客。", "用公款用公款"), ("办公楼围墙问题问题至今没有解决。", "问题问题")],
+)
+def test_words_written_twice_are_a_slip(corpus: Corpus, text: str, twice: str) -> None:
+    assert ("typo.doubled", twice) in _codes(corpus, text)
+
+
+@pytest.mark.parametrize(
+    "text", ["大家研究研究再定。", "学习学习再学习。", "认认真真、实实在在地干。"]
+)
+def test_a_doubled_verb_or_an_aabb_word_is_not_a_slip(corpus: Corpus, text: str) -> None:
+    assert [c for c in _codes(corpus, text) if c[0] == "typo.doubled"] == []
