@@ -88,6 +88,8 @@ def _formula_gaps(text: str, formulas: tuple[str, ...]) -> dict[tuple[int, int],
             continue
         whole = _occurrences(text, formula)
         for i in range(len(formula)):
+            if not _CJK.match(formula[i]):
+                continue  # 不忘初心牢记使命 without the 、 is the same formula
             gap = formula[:i] + formula[i + 1 :]
             for span in _occurrences(text, gap):
                 if any(a < span[1] + 1 and span[0] - 1 < b for a, b in whole):

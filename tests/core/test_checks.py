@@ -424,6 +424,7 @@ def test_an_outline_of_headings_is_not_judged_as_problems_or_measures(corpus: Co
         "对照“五问”自查：一问责任心强不强，二问工作激情高不高。",  # a numeral joins any character
         "我努力增强四种意识：一是责任意识，二是表率意识。",  # one's own list, not 四个意识
         "要把重要条件和主要矛盾分析清楚。",  # 重要 + 条件, not 充要条件
+        "深入开展不忘初心牢记使命主题教育。",  # the formula without its 、 is the same formula
     ],
 )
 def test_numbers_lists_and_two_words_are_not_slips(corpus: Corpus, text: str) -> None:
@@ -507,3 +508,10 @@ def test_words_written_twice_are_a_slip(corpus: Corpus, text: str, twice: str) -
 )
 def test_a_doubled_verb_or_an_aabb_word_is_not_a_slip(corpus: Corpus, text: str) -> None:
     assert [c for c in _codes(corpus, text) if c[0] == "typo.doubled"] == []
+
+
+def test_getting_an_explanation_is_not_an_achievement(corpus: Corpus) -> None:
+    own = PROBLEM_WRAP.format("一是我查阅资料后得到了这样的解释，却没有用到2024年的工作中。")
+    praise = PROBLEM_WRAP.format("一是分管工作得到了上级肯定，但2024年我调研只有3次。")
+    assert not [c for c in _codes(corpus, own) if c[0].startswith("merit")]
+    assert [c for c in _codes(corpus, praise) if c[0] == "merit_as_problem.praise"]
