@@ -112,6 +112,8 @@ def _shallow_causes(ctx: CheckContext) -> list[Finding]:
     body = "".join(ctx.text[b.start : b.end] for b in blocks)
     if counted_chars(body) < 20 or ctx.vocab.root_causes.search(body) or "主观" in body:
         return []
+    if not any(mark in body for mark in "。；！？"):
+        return []  # headings only (a table of contents, an outline): nothing to judge yet
     return [
         finding(
             ctx.first_sentence(blocks[0].body),

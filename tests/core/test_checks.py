@@ -515,3 +515,11 @@ def test_getting_an_explanation_is_not_an_achievement(corpus: Corpus) -> None:
     praise = PROBLEM_WRAP.format("一是分管工作得到了上级肯定，但2024年我调研只有3次。")
     assert not [c for c in _codes(corpus, own) if c[0].startswith("merit")]
     assert [c for c in _codes(corpus, praise) if c[0] == "merit_as_problem.praise"]
+
+
+def test_a_table_of_contents_has_no_shallow_cause(corpus: Corpus) -> None:
+    contents = (
+        "个人对照检查材料\n一、存在的问题\n（一）案例查摆\n二、原因分析\n（一）案例原因剖析\n"
+        "（二）对照案例查摆自身差距\n三、整改措施\n（一）立行立改事项"
+    )
+    assert "cause_restates_problem.no_root_cause" not in [c[0] for c in _codes(corpus, contents)]
