@@ -24,7 +24,7 @@ from bot.scheme_handlers import fallback_scheme, preferred_scheme
 from bot.senders import is_person
 from core import DraftInputError, UnknownDimensionError
 from core.examples import ranked_examples
-from core.reading import decode_text, docx_text
+from core.reading import file_text
 from core.schemes import Dimension, Scheme, catalogue
 from core.text import is_blank
 
@@ -135,13 +135,12 @@ async def add_corpus(update: Update, context: BotContext) -> None:
         await message.reply_text("只有管理员可以向语料库添加文档。")
         return
     name = PurePosixPath(message.document.file_name or "document.txt")
-    kind = ACCEPTED_FILES.get(name.suffix.lower())
-    if kind is None:
+    if name.suffix.lower() not in ACCEPTED_FILES:
         await message.reply_text("语料只接受 .txt 或 .docx 文件。")
         return
     data = bytes(await (await message.document.get_file()).download_as_bytearray())
     try:
-        text = docx_text(data) if kind == "docx" else decode_text(data)
+        text = file_text(name.name, data)
     except DraftInputError as exc:
         await message.reply_text(str(exc))
         return

@@ -32,11 +32,12 @@ from bot.senders import NOT_A_PERSON_UNSAVED, is_person
 from bot.storage import ReviewStore, StoredReview
 from core import DraftInputError, review
 from core.chatter import is_chatter
-from core.reading import decode_text, docx_text
+from core.reading import file_text
 from core.text import is_blank
 
 log = logging.getLogger(__name__)
-ACCEPTED_FILES = {".txt": "text", ".docx": "docx"}
+# Files read here; .doc/.wps/.pdf are read far enough to say how to send them instead.
+ACCEPTED_FILES = frozenset({".txt", ".docx", ".doc", ".wps", ".pdf"})
 OTHERS_UNSAVED = "他人消息的审阅不保存到历史记录。"
 EDITED = "已编辑的消息不会重新处理；如需审阅修改后的内容，请重新发送。"
 CHATTER_HINT = (
@@ -66,8 +67,8 @@ async def review_document(update: Update, context: BotContext) -> None:
     if message is None or message.document is None:
         return
     document, limits = message.document, context.services.config
-    kind = ACCEPTED_FILES.get(PurePosixPath(document.file_name or "").suffix.lower())
-    if kind is None:
+    name = document.file_name or ""
+    if PurePosixPath(name).suffix.lower() not in ACCEPTED_FILES:
         await message.reply_text(NOT_SUPPORTED)
         return
     if (document.file_size or 0) > limits.max_file_bytes:
@@ -76,7 +77,7 @@ async def review_document(update: Update, context: BotContext) -> None:
         return
     data = bytes(await (await document.get_file()).download_as_bytearray())
     try:
-        text = docx_text(data) if kind == "docx" else decode_text(data)
+        text = file_text(name, data)
     except DraftInputError as exc:
         await message.reply_text(str(exc))
         return

@@ -280,5 +280,6 @@ HELP = (
 )
 
 NOT_SUPPORTED = (
-    "抱歉，我只能审阅文字、.txt 文件或 .docx 文件。请直接发送材料文字，或上传 .txt/.docx。"
+    "抱歉，我只能审阅文字、.txt 文件或 .docx 文件。请直接发送材料文字，或上传 .txt/.docx"
+    "（.doc、.wps 请先另存为 .docx）。"
 )

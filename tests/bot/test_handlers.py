@@ -166,7 +166,7 @@ async def test_txt_upload_in_gb18030(app: AppType, api: FakeBotApi) -> None:
         (u.sticker(ALICE), "只能审阅文字"),
         (u.photo(ALICE), "只能审阅文字"),
         (u.voice(ALICE), "只能审阅文字"),
-        (u.document(ALICE, "f3", "scan.pdf", 1000, "application/pdf"), "只能审阅文字"),
+        (u.document(ALICE, "f3", "setup.exe", 1000, "application/octet-stream"), "只能审阅文字"),
         (u.document(ALICE, "f4", "huge.txt", 50 * 1024 * 1024, "text/plain"), "文件过大"),
         (u.command(ALICE, "/nonsense"), "未知命令"),
         (u.command(ALICE, "/show"), "用法：/show"),
@@ -188,6 +188,29 @@ async def test_odd_input_gets_a_clear_polite_line(
     replies = texts(api, ALICE)
     assert replies, "every odd input gets an answer"
     assert expected in replies[0]
+
+
+async def test_a_utf16_txt_upload_is_reviewed(app: AppType, api: FakeBotApi) -> None:
+    api.files["f6"] = DRAFT.encode("utf-16")  # what Notepad saves as "Unicode": a BOM first
+    await feed(app, u.document(ALICE, "f6", "草稿.txt", len(api.files["f6"]), "text/plain"))
+    assert "理论学习" in texts(api, ALICE)[0]
+
+
+@pytest.mark.parametrize(
+    ("name", "data", "expected"),
+    [
+        ("草稿.doc", b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1" + b"\x00" * 100, "另存为"),
+        ("草稿.wps", b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1" + b"\x00" * 100, "另存为"),
+        ("范文.pdf", b"%PDF-1.7\n" + b"\x00" * 100, "PDF"),
+    ],
+)
+async def test_old_word_and_pdf_files_get_how_to_send_them(
+    app: AppType, api: FakeBotApi, name: str, data: bytes, expected: str
+) -> None:
+    api.files["f7"] = data
+    await feed(app, u.document(ALICE, "f7", name, len(data), "application/octet-stream"))
+    [reply] = texts(api, ALICE)
+    assert expected in reply and ".docx" in reply
 
 
 async def test_a_broken_docx_is_refused_politely(app: AppType, api: FakeBotApi) -> None:

@@ -1,0 +1,78 @@
+"""Files as drafters save them: UTF-16 from Notepad, .docx with tables and merged cells, and the
+formats that cannot be read yet (.doc, .wps, PDF), which get a message saying what to send."""
+
+from __future__ import annotations
+
+import io
+
+import docx
+import pytest
+
+from core.reading import OLD_WORD, PDF, DraftInputError, decode_text, file_text, read_draft
+
+DRAFT = "一、存在的问题\n一是2024年我只读完2本原著。"
+
+
+@pytest.mark.parametrize("encoding", ["utf-16", "utf-16-be", "utf-16-le"])
+def test_utf16_with_a_byte_order_mark_is_read(encoding: str) -> None:
+    data = DRAFT.encode(encoding)
+    if encoding != "utf-16":
+        data = ("\ufeff" + DRAFT).encode(encoding)  # Notepad writes the mark first
+    assert decode_text(data) == DRAFT
+
+
+def test_utf16_without_a_mark_is_refused_as_binary() -> None:
+    with pytest.raises(DraftInputError):
+        decode_text(DRAFT.encode("utf-16-le"))
+
+
+@pytest.mark.parametrize(
+    ("name", "data", "message"),
+    [
+        ("稿.doc", b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1" + bytes(64), OLD_WORD),
+        ("稿.wps", b"anything", OLD_WORD),
+        ("renamed.txt", b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1" + bytes(64), OLD_WORD),
+        ("稿.pdf", b"%PDF-1.4\n", PDF),
+        ("noext", b"%PDF-1.7\n" + bytes(64), PDF),
+    ],
+)
+def test_old_word_wps_and_pdf_get_how_to_send_them(name: str, data: bytes, message: str) -> None:
+    with pytest.raises(DraftInputError) as raised:
+        file_text(name, data)
+    assert str(raised.value) == message and ".docx" in message
+
+
+def _docx_with_a_table() -> bytes:
+    document = docx.Document()
+    document.add_paragraph("一、存在的问题")
+    table = document.add_table(rows=2, cols=3)
+    table.cell(0, 0).merge(table.cell(0, 2)).text = "问题清单"
+    table.cell(1, 0).text = "理论学习"
+    table.cell(1, 1).text = "2024年只读完2本原著"
+    table.cell(1, 2).text = "2025年6月底前读完5本"
+    document.add_paragraph("二、原因分析")
+    buffer = io.BytesIO()
+    document.save(buffer)
+    return buffer.getvalue()
+
+
+def test_docx_tables_stand_where_they_are_and_merged_cells_come_once() -> None:
+    lines = file_text("稿.docx", _docx_with_a_table()).split("\n")
+    assert lines == [
+        "一、存在的问题",
+        "问题清单",
+        "理论学习",
+        "2024年只读完2本原著",
+        "2025年6月底前读完5本",
+        "二、原因分析",
+    ]
+
+
+def test_the_cli_reads_the_same_way(tmp_path) -> None:
+    path = tmp_path / "稿.txt"
+    path.write_bytes(DRAFT.encode("utf-16"))
+    assert read_draft(path) == DRAFT
+    old = tmp_path / "稿.doc"
+    old.write_bytes(b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1" + bytes(64))
+    with pytest.raises(DraftInputError, match="另存为"):
+        read_draft(old)
