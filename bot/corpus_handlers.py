@@ -140,7 +140,7 @@ async def add_corpus(update: Update, context: BotContext) -> None:
         return
     data = bytes(await (await message.document.get_file()).download_as_bytearray())
     try:
-        text = file_text(name.name, data)
+        text = await asyncio.to_thread(file_text, name.name, data)
     except DraftInputError as exc:
         await message.reply_text(str(exc))
         return

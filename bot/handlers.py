@@ -77,7 +77,7 @@ async def review_document(update: Update, context: BotContext) -> None:
         return
     data = bytes(await (await document.get_file()).download_as_bytearray())
     try:
-        text = file_text(name, data)
+        text = await asyncio.to_thread(file_text, name, data)  # a PDF is read in a child process
     except DraftInputError as exc:
         await message.reply_text(str(exc))
         return

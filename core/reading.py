@@ -1,5 +1,5 @@
-"""Turning files into text: UTF-8, GB18030 or UTF-16 (with BOM) plain text, and .docx. Other
-formats a drafter may send (.doc, .wps, PDF) get a message saying how to send them instead."""
+"""Turning files into text: UTF-8, GB18030 or UTF-16 (with BOM) plain text, .docx and text
+PDFs (core/pdf.py). Old Word and WPS files get a message saying how to send them instead."""
 
 from __future__ import annotations
 
@@ -19,22 +19,20 @@ OLD_WORD = (
     "这是旧版 Word（.doc）或 WPS 文件，暂不能直接读取。请在 Word 或 WPS 中选择“文件—另存为”，"
     "保存类型选“Word 文档（*.docx）”，再发送 .docx 文件；也可以直接复制文字发送。"
 )
-PDF = (
-    "暂不能读取 PDF 文件。请在 Word 或 WPS 中打开原稿另存为 .docx 发送，"
-    "或从 PDF 中复制文字直接发送。"
-)
 _OLE2 = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"  # the container of .doc, .wps, .xls …
 _UTF16_BOMS = (b"\xff\xfe", b"\xfe\xff")  # what Notepad saves as "Unicode" starts with one
 
 
 def file_text(name: str, data: bytes) -> str:
-    """The text of a file a user sent, by its content first and its name second: .docx, plain
-    text in any of the encodings drafters save in, or a clear message for .doc/.wps/PDF."""
+    """The text of a file a user sent, by its content first and its name second: .docx, PDF,
+    plain text in any of the encodings drafters save in, or a clear message for .doc/.wps."""
     suffix = Path(name).suffix.lower()
     if data.startswith(_OLE2) or suffix in (".doc", ".wps", ".et", ".dps"):
         raise DraftInputError(OLD_WORD)
     if data.startswith(b"%PDF") or suffix == ".pdf":
-        raise DraftInputError(PDF)
+        from core.pdf import pdf_text  # a child process with pypdf, only when a PDF arrives
+
+        return pdf_text(data)
     if suffix == ".docx" or data[:4] == b"PK\x03\x04":
         return docx_text(data)
     return decode_text(data)

@@ -1,5 +1,6 @@
-"""Files as drafters save them: UTF-16 from Notepad, .docx with tables and merged cells, and the
-formats that cannot be read yet (.doc, .wps, PDF), which get a message saying what to send."""
+"""Files as drafters save them: UTF-16 from Notepad, .docx with tables and merged cells, text
+PDFs (and scanned, broken, encrypted or enormous ones, each with a clear message in bounded time),
+and old Word/WPS files, which get a message saying what to send instead."""
 
 from __future__ import annotations
 
@@ -8,7 +9,9 @@ import io
 import docx
 import pytest
 
-from core.reading import OLD_WORD, PDF, DraftInputError, decode_text, file_text, read_draft
+from core import pdf
+from core.reading import OLD_WORD, DraftInputError, decode_text, file_text, read_draft
+from tests.pdf_files import blank_pdf, text_pdf
 
 DRAFT = "一、存在的问题\n一是2024年我只读完2本原著。"
 
@@ -32,11 +35,9 @@ def test_utf16_without_a_mark_is_refused_as_binary() -> None:
         ("稿.doc", b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1" + bytes(64), OLD_WORD),
         ("稿.wps", b"anything", OLD_WORD),
         ("renamed.txt", b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1" + bytes(64), OLD_WORD),
-        ("稿.pdf", b"%PDF-1.4\n", PDF),
-        ("noext", b"%PDF-1.7\n" + bytes(64), PDF),
     ],
 )
-def test_old_word_wps_and_pdf_get_how_to_send_them(name: str, data: bytes, message: str) -> None:
+def test_old_word_and_wps_get_how_to_send_them(name: str, data: bytes, message: str) -> None:
     with pytest.raises(DraftInputError) as raised:
         file_text(name, data)
     assert str(raised.value) == message and ".docx" in message
@@ -76,3 +77,58 @@ def test_the_cli_reads_the_same_way(tmp_path) -> None:
     old.write_bytes(b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1" + bytes(64))
     with pytest.raises(DraftInputError, match="另存为"):
         read_draft(old)
+
+
+PAGES = [
+    "一、存在的问题\n一是2024年我只读完2本原著，没有形成读书笔记。",
+    "二、原因分析\n一是理想信念有所松懈。",
+]
+
+
+def test_a_text_pdf_is_read_page_by_page() -> None:
+    text = file_text("范文.pdf", text_pdf(PAGES))
+    assert [line for line in text.split("\n") if line] == [
+        "一、存在的问题",
+        "一是2024年我只读完2本原著，没有形成读书笔记。",
+        "二、原因分析",
+        "一是理想信念有所松懈。",
+    ]
+    assert file_text("noext", text_pdf(PAGES)) == text  # known by its content, not its name
+
+
+def _encrypted() -> bytes:
+    from pypdf import PdfReader, PdfWriter
+
+    writer = PdfWriter(clone_from=PdfReader(io.BytesIO(text_pdf(PAGES))))
+    writer.encrypt("secret", algorithm="RC4-128")
+    out = io.BytesIO()
+    writer.write(out)
+    return out.getvalue()
+
+
+@pytest.mark.parametrize(
+    ("data", "message"),
+    [
+        (blank_pdf(3), pdf.SCANNED),
+        (text_pdf(PAGES)[:300], pdf.BROKEN),
+        (b"%PDF-1.7\n" + bytes(500), pdf.BROKEN),
+        (blank_pdf(pdf.MAX_PDF_PAGES + 1), pdf.TOO_MANY_PAGES),
+    ],
+    ids=["scanned", "truncated", "garbage", "enormous"],
+)
+def test_a_pdf_that_cannot_be_read_gets_a_clear_message(data: bytes, message: str) -> None:
+    with pytest.raises(DraftInputError) as raised:
+        file_text("稿.pdf", data)
+    assert str(raised.value) == message
+
+
+def test_an_encrypted_pdf_gets_a_clear_message() -> None:
+    with pytest.raises(DraftInputError) as raised:
+        file_text("稿.pdf", _encrypted())
+    assert str(raised.value) == pdf.ENCRYPTED
+
+
+def test_a_pdf_that_takes_too_long_is_given_up_within_the_budget() -> None:
+    with pytest.raises(DraftInputError) as raised:
+        pdf.pdf_text(text_pdf(PAGES), seconds=0.01)  # the child is killed at the deadline
+    assert str(raised.value) == pdf.TOO_HEAVY

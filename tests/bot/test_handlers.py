@@ -13,6 +13,7 @@ from bot.storage import SqlReviewStore
 from tests.bot import updates as u
 from tests.bot.conftest import feed
 from tests.bot.fake_api import FakeBotApi
+from tests.pdf_files import text_pdf
 
 ALICE, BOB = 1001, 1002
 DRAFT = "一是理论学习不够系统，往往以会代学，去年只读完两本原著，没有形成读书笔记。"
@@ -201,16 +202,22 @@ async def test_a_utf16_txt_upload_is_reviewed(app: AppType, api: FakeBotApi) -> 
     [
         ("草稿.doc", b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1" + b"\x00" * 100, "另存为"),
         ("草稿.wps", b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1" + b"\x00" * 100, "另存为"),
-        ("范文.pdf", b"%PDF-1.7\n" + b"\x00" * 100, "PDF"),
+        ("坏的.pdf", b"%PDF-1.7\n" + b"\x00" * 100, "无法打开这份 PDF"),
     ],
 )
-async def test_old_word_and_pdf_files_get_how_to_send_them(
+async def test_old_word_and_broken_pdf_files_get_how_to_send_them(
     app: AppType, api: FakeBotApi, name: str, data: bytes, expected: str
 ) -> None:
     api.files["f7"] = data
     await feed(app, u.document(ALICE, "f7", name, len(data), "application/octet-stream"))
     [reply] = texts(api, ALICE)
     assert expected in reply and ".docx" in reply
+
+
+async def test_a_text_pdf_upload_is_reviewed(app: AppType, api: FakeBotApi) -> None:
+    api.files["f8"] = text_pdf(["（一）理论学习方面\n" + DRAFT])
+    await feed(app, u.document(ALICE, "f8", "范文.pdf", len(api.files["f8"]), "application/pdf"))
+    assert "理论学习" in texts(api, ALICE)[0]
 
 
 async def test_a_broken_docx_is_refused_politely(app: AppType, api: FakeBotApi) -> None:
