@@ -9,8 +9,10 @@ from __future__ import annotations
 import logging
 import re
 from collections.abc import Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, field
+from datetime import tzinfo
 from pathlib import Path
+from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from bot.encryption import parse_key
 from core.schemes import catalogue
@@ -19,6 +21,7 @@ from core.shipped import default_corpus_dir
 _TOKEN = re.compile(r"^[0-9]{3,15}:[A-Za-z0-9_-]{30,64}$")
 _DRIVERS = ("sqlite+aiosqlite://", "postgresql+asyncpg://")
 _LEVELS = ("DEBUG", "INFO", "WARNING", "ERROR", "CRITICAL")
+DEFAULT_TIMEZONE = "Asia/Shanghai"  # where the users are; times are stored in UTC
 
 
 class ConfigError(Exception):
@@ -53,6 +56,7 @@ class Config:
     reviews_per_minute: int = 6
     history_key: bytes | None = None
     default_scheme: str | None = None  # for drafts with no clue and users with no /scheme
+    timezone: tzinfo = field(default_factory=lambda: ZoneInfo(DEFAULT_TIMEZONE))  # users' times
 
     def __repr__(self) -> str:  # never print the token, even by accident
         return f"Config(database={self.database_url.split('://')[0]}, corpus={self.corpus_dir})"
@@ -102,6 +106,7 @@ def load_config(env: Mapping[str, str]) -> Config:
     default_scheme = env.get("DEFAULT_SCHEME", "").strip() or None
     if default_scheme is not None and default_scheme not in catalogue().ids:
         problems.append(f"DEFAULT_SCHEME 须为 {'/'.join(catalogue().ids)} 之一")
+    zone = _timezone(env, problems)
     if problems:
         raise ConfigError(problems)
     return Config(
@@ -125,6 +130,7 @@ def load_config(env: Mapping[str, str]) -> Config:
         reviews_per_minute=per_minute,
         history_key=history_key,
         default_scheme=default_scheme,
+        timezone=zone,
     )
 
 
@@ -135,6 +141,15 @@ def load_database_url(env: Mapping[str, str]) -> str:
     if not url.startswith(_DRIVERS):
         raise ConfigError(["DATABASE_URL 须以 sqlite+aiosqlite:// 或 postgresql+asyncpg:// 开头"])
     return url
+
+
+def _timezone(env: Mapping[str, str], problems: list[str]) -> tzinfo:
+    name = env.get("TIMEZONE", "").strip() or DEFAULT_TIMEZONE
+    try:
+        return ZoneInfo(name)
+    except (ZoneInfoNotFoundError, ValueError):
+        problems.append(f"TIMEZONE 不是有效的时区名称：{name}（例如 Asia/Shanghai）")
+        return ZoneInfo(DEFAULT_TIMEZONE)
 
 
 def _history_key(env: Mapping[str, str], problems: list[str]) -> bytes | None:

@@ -28,6 +28,7 @@ from bot.render import (
 )
 from bot.senders import require_person
 from bot.storage import StoredReview
+from core.structure import draft_name
 
 log = logging.getLogger(__name__)
 
@@ -36,7 +37,8 @@ async def history(update: Update, context: BotContext) -> None:
     """/history: the asker's last ten reviews."""
     message, user = update.effective_message, update.effective_user
     if message and user and await require_person(update):
-        await message.reply_html(history_message(await context.services.store.recent(user.id)))
+        summaries = await context.services.store.recent(user.id)
+        await message.reply_html(history_message(summaries, context.services.config.timezone))
 
 
 async def show(update: Update, context: BotContext) -> None:
@@ -100,7 +102,8 @@ async def share(update: Update, context: BotContext) -> None:
     if stored is None or message is None or user is None:
         return
     full = any(a.lower() in {"full", "全文"} for a in (context.args or [])[1:])
-    for part in summary_message(stored, full=full, owner=user.full_name):
+    zone = context.services.config.timezone
+    for part in summary_message(stored, full=full, owner=user.full_name, zone=zone):
         await message.reply_html(part)
 
 
@@ -129,13 +132,12 @@ async def inline_query(update: Update, context: BotContext) -> None:
         stored = await context.services.store.get(query.from_user.id, number)
     results = []
     if stored is not None:
-        summary = summary_message(stored)[0]
+        summary = summary_message(stored, zone=context.services.config.timezone)[0]
         results.append(
             InlineQueryResultArticle(
                 id=f"review-{stored.number}",
-                title=f"审阅结果 第 {stored.number} 号",
-                description=f"主要维度：{stored.top_dimension or '—'}，"
-                f"近似 {stored.duplicate_ratio * 100:.0f}%",
+                title=f"审阅结果 第 {stored.number} 号：{_grade_of(stored)}",
+                description=draft_name(stored.draft) or "—",
                 input_message_content=InputTextMessageContent(summary, parse_mode=ParseMode.HTML),
             )
         )
@@ -148,6 +150,13 @@ async def private_only(update: Update, context: BotContext) -> None:
     if message and message.text:
         command = message.text.split()[0].split("@")[0]
         await message.reply_text(f"为保护隐私，请在与我的私聊中使用 {command}。")
+
+
+def _grade_of(stored: StoredReview) -> str:
+    verdict = stored.review.get("verdict")
+    return (
+        f"总评 {verdict['grade']:.0f} 分" if verdict else f"{len(stored.review['findings'])} 条意见"
+    )
 
 
 def _number_arg(context: BotContext) -> int | None:

@@ -8,7 +8,7 @@ blocks whose tags are balanced, and messages are cut only between blocks.
 from __future__ import annotations
 
 from collections.abc import Iterable, Sequence
-from datetime import datetime
+from datetime import UTC, datetime, tzinfo
 from html import escape
 from typing import Any
 
@@ -17,6 +17,7 @@ from core import Passage, Scheme, labels
 
 MESSAGE_LIMIT = 4096
 QUOTE_CHARS = 160
+HISTORY_NAME_CHARS = 32  # a title: 张三同志2024年度民主生活会个人对照检查材料
 FINDINGS_SHOWN = 25  # longer quotes are cut in the middle; the full text is in /show
 BAR_CELLS = 10
 
@@ -194,33 +195,39 @@ def _heading_hints(review: dict[str, Any]) -> list[str]:
 
 
 def summary_message(
-    stored: StoredReview, *, full: bool = False, owner: str | None = None
+    stored: StoredReview,
+    *,
+    full: bool = False,
+    owner: str | None = None,
+    zone: tzinfo = UTC,
 ) -> list[str]:
-    """A review for a group: the verdict and scores; the draft only when the owner asks."""
+    """A review for a group: the verdict, grade, fixes and scores; the findings and the draft
+    only when the owner asks for the full review."""
     review = stored.review
     header = f"{escape(owner)} 分享的审阅结果" if owner else "审阅结果"
     blocks = [
-        f"<b>{header}</b>（第 {stored.number} 号，{_when(stored.created_at)}）",
+        f"<b>{header}</b>（第 {stored.number} 号，{_when(stored.created_at, zone)}）",
         _verdict(review, None).split("\n", 1)[1],
         *_grade(review),
         _score_lines(review),
     ]
     blocks += _heading_hints(review)
     if full:
+        blocks += _finding_blocks(review)
         blocks.append("<b>原文</b>\n" + escape(stored.draft))
     return split_messages(blocks)
 
 
-def history_message(summaries: Sequence[ReviewSummary]) -> str:
+def history_message(summaries: Sequence[ReviewSummary], zone: tzinfo = UTC) -> str:
     if not summaries:
-        return "您还没有审阅记录。直接发送材料文字或 .txt/.docx 文件即可开始。"
+        return "您还没有审阅记录。直接发送材料文字或 .txt/.docx/PDF 文件即可开始。"
     lines = ["<b>最近的审阅记录</b>（/show 编号 查看，/delete 编号 删除）"]
     for s in summaries:
         top = escape(s.top_dimension) if s.top_dimension else "—"
-        opening = escape(clip(s.opening.replace("\n", " "), 18))
+        name = escape(clip(s.opening.replace("\n", " "), HISTORY_NAME_CHARS))
         lines.append(
-            f"<b>{s.number}</b>. {_when(s.created_at)} · {top} · "
-            f"近似 {s.duplicate_ratio * 100:.0f}%\n    {opening}"
+            f"<b>{s.number}</b>. {name}\n    {_when(s.created_at, zone)} · {top} · "
+            f"近似 {s.duplicate_ratio * 100:.0f}%"
         )
     return "\n".join(lines)
 
@@ -256,8 +263,9 @@ def dimensions_message(scheme: Scheme) -> str:
     return "\n".join(lines)
 
 
-def _when(moment: datetime) -> str:
-    return moment.strftime("%Y-%m-%d %H:%M")
+def _when(moment: datetime, zone: tzinfo = UTC) -> str:
+    """A stored (UTC) time in the users' time zone (TIMEZONE), e.g. 2024-12-20 14:05."""
+    return moment.astimezone(zone).strftime("%Y-%m-%d %H:%M")
 
 
 HELP = (
@@ -268,7 +276,7 @@ HELP = (
     "<b>怎么用</b>\n"
     "· 直接发送一段文字或整篇材料，例如：\n"
     "  <i>一是理论学习不够系统，往往以会代学，去年只读完两本原著。</i>\n"
-    "· 也可以发送 .txt 或 .docx 文件。\n"
+    "· 也可以发送 .txt、.docx 或 PDF 文件（.doc、.wps 请先另存为 .docx）。\n"
     "· /dimension 廉洁自律 — 查看该方面的语料示例\n"
     "· /dimensions — 当前方案的各方面及说明\n"
     "· /scheme — 查看或选择方案（材料中没有年度线索时使用）\n"
@@ -280,6 +288,6 @@ HELP = (
 )
 
 NOT_SUPPORTED = (
-    "抱歉，我只能审阅文字、.txt 文件或 .docx 文件。请直接发送材料文字，或上传 .txt/.docx"
+    "抱歉，我只能审阅文字、.txt、.docx 或 PDF 文件。请直接发送材料文字，或上传 .txt/.docx/PDF"
     "（.doc、.wps 请先另存为 .docx）。"
 )

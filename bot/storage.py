@@ -20,6 +20,7 @@ from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from bot.db import ReviewCounter, ReviewRecord, UserSetting
 from bot.encryption import DraftCipher, open_stored
+from core.structure import draft_name
 
 log = logging.getLogger(__name__)
 
@@ -40,7 +41,7 @@ class StoredReview:
 
 @dataclass(frozen=True, slots=True)
 class ReviewSummary:
-    """One line of /history."""
+    """One line of /history; `opening` names the draft (its title, or how it opens)."""
 
     number: int
     created_at: datetime
@@ -140,7 +141,7 @@ class SqlReviewStore:
                 .limit(limit)
             )
             return [
-                ReviewSummary(n, _aware(at), self._open(draft, user_id)[:40], top, ratio)
+                ReviewSummary(n, _aware(at), draft_name(self._open(draft, user_id)), top, ratio)
                 for n, at, draft, top, ratio in rows.all()
             ]
 

@@ -232,3 +232,21 @@ def _items(text: str, body: Span) -> tuple[Item, ...]:
         if span is not None:
             items.append(Item(span.start, span.end, label))
     return tuple(items)
+
+
+NAME_CHARS = 40
+_MATERIAL_WORDS = ("材料", "提纲", "发言", "剖析", "检查", "报告", "清单")
+
+
+def draft_name(text: str) -> str:
+    """What a user calls a draft: its title line (……对照检查材料), else its first line that is
+    a heading or the first words of its text (for /history)."""
+    lines = [line.strip() for line in text.split("\n") if line.strip()]
+    if not lines:
+        return ""
+    first = lines[0]
+    if len(first) <= NAME_CHARS and (
+        any(word in first for word in _MATERIAL_WORDS) or not any(ch in first for ch in "。；！？")
+    ):
+        return first
+    return first[:NAME_CHARS]

@@ -359,7 +359,8 @@ async def test_inline_mode_offers_the_users_own_review(app: AppType, api: FakeBo
     await feed(app, u.inline(ALICE, "1"))
     [answer] = [c for c in api.calls if c.method == "answerInlineQuery"]
     [result] = answer.params["results"]
-    assert result["title"] == "审阅结果 第 1 号"
+    assert result["title"].startswith("审阅结果 第 1 号：")  # with the grade or the findings
+    assert result["description"] == DRAFT[:40]  # the draft's name: its title, or how it opens
     assert "理论学习" in result["input_message_content"]["message_text"]
 
 

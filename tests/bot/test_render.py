@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from datetime import UTC, datetime
+from zoneinfo import ZoneInfo
 
 from hypothesis import given
 from hypothesis import strategies as st
@@ -69,8 +70,12 @@ def test_review_without_dimension_or_matches(corpus: Corpus) -> None:
 def test_history_and_summary() -> None:
     moment = datetime(2026, 1, 2, 3, 4, tzinfo=UTC)
     listing = history_message([ReviewSummary(3, moment, "一是<学习>不够", "理论学习", 0.25)])
-    assert "<b>3</b>. 2026-01-02 03:04 · 理论学习 · 近似 25%" in listing
-    assert "&lt;学习&gt;" in listing
+    assert "<b>3</b>. 一是&lt;学习&gt;不够\n    2026-01-02 03:04 · 理论学习 · 近似 25%" in listing
+    shanghai = history_message(
+        [ReviewSummary(3, moment, "张三2024年度民主生活会对照检查材料", None, 0.0)],
+        ZoneInfo("Asia/Shanghai"),
+    )
+    assert "张三2024年度民主生活会对照检查材料" in shanghai and "2026-01-02 11:04" in shanghai
     assert "还没有" in history_message([])
     stored = StoredReview(
         3,
@@ -90,6 +95,19 @@ def test_history_and_summary() -> None:
     [short] = summary_message(stored, owner="张<三>")
     assert "张&lt;三&gt; 分享的审阅结果" in short and "草稿" not in short
     assert "草稿&lt;原文&gt;" in "\n".join(summary_message(stored, full=True))
+
+
+def test_a_shared_review_carries_the_grade_and_fixes_and_with_full_the_findings(
+    corpus: Corpus, sample_draft: str
+) -> None:
+    moment = datetime(2026, 1, 2, 3, 4, tzinfo=UTC)
+    result = review(sample_draft, corpus).to_dict()
+    stored = StoredReview(4, 1, 1, moment, sample_draft, result, result["dimension"], 0.1)
+    short = "\n".join(summary_message(stored, zone=ZoneInfo("Asia/Shanghai")))
+    assert "总评" in short and "最需要改的三件事" in short and "11:04" in short
+    assert "审阅意见" not in short
+    full = "\n".join(summary_message(stored, full=True))
+    assert "审阅意见" in full and "原文" in full
 
 
 def test_findings_and_verdict_are_rendered(corpus: Corpus, sample_draft: str) -> None:

@@ -99,6 +99,15 @@ def test_default_scheme_is_validated() -> None:
     assert "DEFAULT_SCHEME" in str(info.value)
 
 
+def test_timezone_is_validated_and_defaults_to_shanghai() -> None:
+    base = {"TELEGRAM_BOT_TOKEN": "123456:" + "A" * 35, "CORPUS_DIR": str(SEEDS)}
+    assert str(load_config(base).timezone) == "Asia/Shanghai"
+    assert str(load_config({**base, "TIMEZONE": "Asia/Urumqi"}).timezone) == "Asia/Urumqi"
+    with pytest.raises(ConfigError) as info:
+        load_config({**base, "TIMEZONE": "Mars/Olympus", "DEFAULT_SCHEME": "2099"})
+    assert "TIMEZONE" in str(info.value) and "DEFAULT_SCHEME" in str(info.value)  # every one
+
+
 async def test_without_a_default_the_newest_scheme_decides(
     api: FakeBotApi, config: Config, corpus: Corpus, store: SqlReviewStore
 ) -> None:
