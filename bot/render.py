@@ -113,8 +113,8 @@ def _grade(review: dict[str, Any]) -> list[str]:
 
 def _finding_blocks(review: dict[str, Any]) -> list[str]:
     findings = review.get("findings", [])
-    if not findings:
-        return []
+    if not findings:  # said in words, so a short reply does not look cut off
+        return ["<b>审阅意见</b>：未发现需要修改的问题。"]
     text = review.get("text", "")
     blocks = [f"<b>审阅意见</b>（{len(findings)} 条，按重要程度排列）"]
     for n, f in enumerate(findings[:FINDINGS_SHOWN], 1):

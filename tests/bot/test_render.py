@@ -117,3 +117,10 @@ def test_findings_and_verdict_are_rendered(corpus: Corpus, sample_draft: str) ->
     assert "审阅意见" in joined and "[重要·错别字]" in joined and "建议：改为“时间”" in joined
     for message in messages:
         assert_valid_html(message)
+
+
+def test_a_clean_paragraph_says_nothing_needs_fixing(corpus: Corpus) -> None:
+    text = "一是调查研究走过场。今年4月我到石桥镇调研高标准农田建设，只听了汇报，没有进村入户，导致6月灌溉渠漏水没有及时发现。"
+    result = review(text, corpus).to_dict()
+    assert result["findings"] == []
+    assert "未发现需要修改的问题" in "\n".join(review_messages(result))
