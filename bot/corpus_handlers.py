@@ -54,7 +54,9 @@ async def dimension(update: Update, context: BotContext) -> None:
     try:
         found_scheme, dim = _lookup(scheme, name)
     except UnknownDimensionError as exc:
-        await message.reply_text(f"{exc}。{scheme.title}的方面：{'、'.join(scheme.names)}")
+        said = str(exc)
+        stop = "" if said.endswith(("？", "。")) else "。"  # never “……”？。
+        await message.reply_text(f"{said}{stop}{scheme.title}的方面：{'、'.join(scheme.names)}")
         return
     await _send_examples(message, context, found_scheme, found_scheme.names.index(dim.name), 0)
 

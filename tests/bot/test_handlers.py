@@ -179,6 +179,7 @@ async def test_txt_upload_in_gb18030(app: AppType, api: FakeBotApi) -> None:
         (u.command(ALICE, "/delete x"), "用法：/delete"),
         (u.command(ALICE, "/dimension 廉洁"), "廉洁自律"),
         (u.command(ALICE, "/dimension 天气"), "的方面："),
+        (u.command(ALICE, "/dimension 廉政自律"), "？2023"),  # a suggestion, then the list
         (u.command(ALICE, "/review"), "用法：回复"),
     ],
 )
