@@ -147,7 +147,7 @@ def _timezone(env: Mapping[str, str], problems: list[str]) -> tzinfo:
     name = env.get("TIMEZONE", "").strip() or DEFAULT_TIMEZONE
     try:
         return ZoneInfo(name)
-    except (ZoneInfoNotFoundError, ValueError):
+    except (ZoneInfoNotFoundError, ValueError, OSError):  # TIMEZONE=Asia is a directory
         problems.append(f"TIMEZONE 不是有效的时区名称：{name}（例如 Asia/Shanghai）")
         return ZoneInfo(DEFAULT_TIMEZONE)
 

@@ -138,7 +138,7 @@ async def add_corpus(update: Update, context: BotContext) -> None:
         return
     name = PurePosixPath(message.document.file_name or "document.txt")
     if name.suffix.lower() not in ACCEPTED_FILES:
-        await message.reply_text("语料只接受 .txt 或 .docx 文件。")
+        await message.reply_text("语料只接受 .txt、.docx 或 PDF 文件。")
         return
     data = bytes(await (await message.document.get_file()).download_as_bytearray())
     try:

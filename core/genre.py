@@ -9,10 +9,13 @@ from __future__ import annotations
 
 import re
 
+# A dated first sentence that is only "X held a meeting", with no 我, and the report's own words
+# (会议指出、与会…) further on: 2024年12月20日下午，城关镇党委召开年度民主生活会。会议指出…
 _MEETING_REPORT = re.compile(
-    r"^\s*(?:\d{4}年)?\d{1,2}月\d{1,2}日[^。\n]{0,40}(?:召开|举行|组织开展|开展了)"
+    r"^\s*(?:\d{4}年)?\d{1,2}月\d{1,2}日[^。\n我]{0,40}(?:召开|举行)[^。\n我]{0,40}会[^。\n我]{0,10}。"
 )
-_ARTICLE_TITLE = re.compile(r"调研报告|调查报告|调研与思考|的思考|浅析|浅谈|探析|探究|对策研究")
+_REPORTING = re.compile(r"会议(?:指出|强调|要求|认为|以)|与会|参会|列席")
+_ARTICLE_TITLE = re.compile(r"调研报告|调查报告|调研与思考|浅析|浅谈|探析|对策研究")
 _TITLE_CHARS = 40
 
 NOTES = {
@@ -23,9 +26,15 @@ NOTES = {
 
 def foreign_genre(text: str) -> str | None:
     """ "meeting_report" or "article" when the text plainly is one; None otherwise."""
-    if _MEETING_REPORT.match(text):
+    if _MEETING_REPORT.match(text) and _REPORTING.search(text):
         return "meeting_report"
-    title = text.lstrip().split("\n", 1)[0]
-    if len(title) <= _TITLE_CHARS and _ARTICLE_TITLE.search(title):
+    lines = text.strip().split("\n", 1)
+    title = lines[0].strip()
+    if (
+        len(lines) > 1  # a title stands on a line of its own above the text
+        and len(title) <= _TITLE_CHARS
+        and not any(ch in title for ch in "。，；！？")
+        and _ARTICLE_TITLE.search(title)
+    ):
         return "article"
     return None

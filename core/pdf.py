@@ -3,24 +3,23 @@
 Most templates circulate as PDF. A text PDF is read with pypdf; a scanned one (pictures of
 pages) has no text to read and is told so. A malformed, encrypted or enormous file must not hang
 the bot or eat its memory, so the reading happens in a separate process that is killed after
-`PDF_SECONDS` and cannot grow beyond `PDF_MEMORY` bytes (`python -m core.pdf`, the PDF on
-standard input, the text or a message as JSON on standard output).
+`PDF_SECONDS` and cannot grow beyond its memory limit (core/pdf_child.py, run as a script: the
+PDF on standard input, the text or an error code as JSON on standard output).
 """
 
 from __future__ import annotations
 
-import io
 import json
-import resource
+import logging
 import subprocess
 import sys
+from pathlib import Path
 
+from core.pdf_child import MAX_PDF_PAGES
 from core.reading import DraftInputError
 
 PDF_SECONDS = 30.0
-PDF_MEMORY = 1024 * 1024 * 1024  # address space of the reading process
-MAX_PDF_PAGES = 200
-MIN_TEXT_PER_PAGE = 10  # fewer characters than this per page: pictures of pages, not text
+CHILD = Path(__file__).with_name("pdf_child.py")  # run by path: the child imports no `core`
 
 SCANNED = (
     "这份 PDF 是扫描图片，没有可以读取的文字。请提供 Word 原稿（.docx），或把文字复制后直接发送。"
@@ -31,13 +30,21 @@ TOO_MANY_PAGES = f"这份 PDF 超过 {MAX_PDF_PAGES} 页，太长了。请只发
 TOO_HEAVY = (
     "这份 PDF 过于复杂，无法在限定时间和内存内读取。请另存为 .docx，或把文字复制后直接发送。"
 )
+MESSAGES = {
+    "scanned": SCANNED,
+    "encrypted": ENCRYPTED,
+    "broken": BROKEN,
+    "too_many_pages": TOO_MANY_PAGES,
+    "too_heavy": TOO_HEAVY,
+}
+log = logging.getLogger(__name__)
 
 
 def pdf_text(data: bytes, *, seconds: float = PDF_SECONDS) -> str:
     """The text of a PDF, pages in order; a clear DraftInputError for anything else."""
     try:
         done = subprocess.run(
-            [sys.executable, "-m", "core.pdf"],
+            [sys.executable, str(CHILD)],
             input=data,
             capture_output=True,
             timeout=seconds,
@@ -46,46 +53,10 @@ def pdf_text(data: bytes, *, seconds: float = PDF_SECONDS) -> str:
     except subprocess.TimeoutExpired:  # run() kills the child before raising
         raise DraftInputError(TOO_HEAVY) from None
     try:
-        answer = json.loads(done.stdout.decode("utf-8"))
-    except (UnicodeDecodeError, json.JSONDecodeError):
-        raise DraftInputError(TOO_HEAVY) from None  # killed, out of memory, or crashed
+        answer = json.loads(done.stdout)
+    except ValueError:  # killed for memory, or the interpreter itself failed: say which in the log
+        log.warning("PDF reader exited %s: %s", done.returncode, done.stderr[-300:])
+        raise DraftInputError(TOO_HEAVY) from None
     if "text" in answer:
         return str(answer["text"])
-    raise DraftInputError(str(answer.get("error", BROKEN)))
-
-
-def _child() -> None:
-    """`python -m core.pdf`: a PDF on standard input, {"text": …} or {"error": …} out."""
-    resource.setrlimit(resource.RLIMIT_AS, (PDF_MEMORY, PDF_MEMORY))
-    try:
-        answer = {"text": _extract(sys.stdin.buffer.read())}
-    except DraftInputError as exc:
-        answer = {"error": str(exc)}
-    except MemoryError:
-        answer = {"error": TOO_HEAVY}
-    except Exception:  # pypdf raises many kinds on a broken file
-        answer = {"error": BROKEN}
-    sys.stdout.write(json.dumps(answer, ensure_ascii=False))
-
-
-def _extract(data: bytes) -> str:
-    from pypdf import PdfReader
-    from pypdf.errors import FileNotDecryptedError
-
-    reader = PdfReader(io.BytesIO(data))
-    if reader.is_encrypted and not reader.decrypt(""):
-        raise DraftInputError(ENCRYPTED)
-    if len(reader.pages) > MAX_PDF_PAGES:
-        raise DraftInputError(TOO_MANY_PAGES)
-    try:
-        pages = [page.extract_text() or "" for page in reader.pages]
-    except FileNotDecryptedError:
-        raise DraftInputError(ENCRYPTED) from None
-    text = "\n".join(pages).strip()
-    if len("".join(text.split())) < MIN_TEXT_PER_PAGE * max(1, len(pages)):
-        raise DraftInputError(SCANNED)
-    return text
-
-
-if __name__ == "__main__":
-    _child()
+    raise DraftInputError(MESSAGES.get(str(answer.get("error")), BROKEN))

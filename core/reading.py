@@ -19,6 +19,7 @@ OLD_WORD = (
     "这是旧版 Word（.doc）或 WPS 文件，暂不能直接读取。请在 Word 或 WPS 中选择“文件—另存为”，"
     "保存类型选“Word 文档（*.docx）”，再发送 .docx 文件；也可以直接复制文字发送。"
 )
+LOCKED_DOCX = "这份 .docx 文件有密码保护，无法读取。请取消密码后再发送，或把文字复制后直接发送。"
 _OLE2 = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"  # the container of .doc, .wps, .xls …
 _UTF16_BOMS = (b"\xff\xfe", b"\xfe\xff")  # what Notepad saves as "Unicode" starts with one
 
@@ -27,6 +28,8 @@ def file_text(name: str, data: bytes) -> str:
     """The text of a file a user sent, by its content first and its name second: .docx, PDF,
     plain text in any of the encodings drafters save in, or a clear message for .doc/.wps."""
     suffix = Path(name).suffix.lower()
+    if data.startswith(_OLE2) and suffix == ".docx":
+        raise DraftInputError(LOCKED_DOCX)  # Word keeps a password-protected .docx in OLE2
     if data.startswith(_OLE2) or suffix in (".doc", ".wps", ".et", ".dps"):
         raise DraftInputError(OLD_WORD)
     if data.startswith(b"%PDF") or suffix == ".pdf":
@@ -87,11 +90,13 @@ def _body_lines(document: Any) -> list[str]:
         if tag == "p":
             lines.append(Paragraph(child, document).text)
         elif tag == "tbl":
+            # Per table, the <w:tc> elements themselves (kept alive, so lxml hands back the same
+            # proxy): a cell merged across columns or down rows comes once.
+            seen: list[Any] = []
             for row in Table(child, document).rows:
-                seen: set[int] = set()
                 for cell in row.cells:
-                    if id(cell._tc) not in seen:  # the same <w:tc> behind a merged cell
-                        seen.add(id(cell._tc))
+                    if not any(cell._tc is tc for tc in seen):
+                        seen.append(cell._tc)
                         lines.append(cell.text)
     return lines
 

@@ -132,3 +132,24 @@ def test_a_pdf_that_takes_too_long_is_given_up_within_the_budget() -> None:
     with pytest.raises(DraftInputError) as raised:
         pdf.pdf_text(text_pdf(PAGES), seconds=0.01)  # the child is killed at the deadline
     assert str(raised.value) == pdf.TOO_HEAVY
+
+
+def test_a_password_protected_docx_is_named_for_what_it_is() -> None:
+    with pytest.raises(DraftInputError, match="密码"):
+        file_text("稿.docx", b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1" + bytes(64))
+
+
+def test_a_cell_merged_down_rows_comes_once() -> None:
+    document = docx.Document()
+    table = document.add_table(rows=3, cols=2)
+    table.cell(0, 0).merge(table.cell(2, 0)).text = "理论学习"
+    for row in range(3):
+        table.cell(row, 1).text = f"问题{row + 1}"
+    buffer = io.BytesIO()
+    document.save(buffer)
+    assert file_text("稿.docx", buffer.getvalue()).split("\n") == [
+        "理论学习",
+        "问题1",
+        "问题2",
+        "问题3",
+    ]

@@ -36,7 +36,14 @@ _MEASURE_START = re.compile(
 _MATERIAL_TITLES = ("对照检查", "发言提纲", "检视剖析", "剖析材料", "检查材料", "个人剖析")
 _OUTLINE_CHARS = 30
 _HEADING_CHARS = 16  # 强化理论武装，筑牢政治忠诚 (12): a heading of two short phrases
-_FINISHED = ("。", "！", "？", "”", "；", "…", "）", ")")
+_FINISHED = ("。", "！", "？", "”", "；", "…", "）", ")", ".", "!", "?")
+_SIGNATURE_CHARS = 20
+
+
+def _is_sentence(line: str) -> bool:
+    return any(ch in line for ch in "。；！？，")
+
+
 _PERSONAL_TITLES = ("个人对照检查", "个人发言提纲", "个人检视", "本人")
 _TEAM_WORDS = (
     "领导班子",
@@ -148,11 +155,26 @@ class CheckContext:
         """The title or opening says this is one person's material (个人对照检查, 本人…)."""
         return any(word in self.text[:_OPENING_CHARS] for word in _PERSONAL_TITLES)
 
+    def without_signature(self, span: Span) -> Span:
+        """`span` without the signature and date lines that close a draft (张三 / 2024年1月10日),
+        which would otherwise read as part of the last measure (a date as its deadline)."""
+        end = min(span.end, len(self.text.rstrip()))
+        while end > span.start:
+            line_start = self.text.rfind("\n", span.start, end) + 1
+            line = self.text[line_start:end].strip()
+            if line_start <= span.start or len(line) > _SIGNATURE_CHARS or _is_sentence(line):
+                break
+            end = line_start - 1
+        return Span(span.start, max(span.start, end))
+
     def unfinished(self, span: Span) -> bool:
         """`span` runs to the end of a text that stops mid-sentence (a paste cut short): what
         it would have gone on to say is unknown, so it is not judged."""
         body = self.text.rstrip()
         reach = len(body.rstrip("，、：,:-—"))  # a unit stops before a dangling comma
+        last_line = body.rsplit("\n", 1)[-1]
+        if len(last_line) <= _SIGNATURE_CHARS:
+            return False  # a signature or a date (张三 / 2024年1月10日) ends a whole draft
         return span.end >= reach and not body.endswith(_FINISHED)
 
     def outline_line(self, span: Span) -> bool:
@@ -224,8 +246,8 @@ def _guess_section(text: str, vocab: Vocabulary) -> SectionKind:
         return "cause"
     if _DIAGNOSIS.search(text) and vocab.root_causes.search(text):
         return "cause"  # ……，暴露出我的政绩观出现偏差
-    if _MEASURE_START.match(text):
-        return "measure"
+    if _MEASURE_START.match(text) and not vocab.faults.search(text):
+        return "measure"  # 规范意识不强… starts like a measure and names a fault: a problem
     return "problem"
 
 

@@ -130,7 +130,8 @@ def vague_measure(ctx: CheckContext) -> list[Finding]:
     """Measures without action, target, deadline or quantity; problems no measure answers."""
     out = []
     vocab = ctx.vocab
-    for _, unit in ctx.units("measure"):
+    for _, whole in ctx.units("measure"):
+        unit = ctx.without_signature(whole)
         text = ctx.text[unit.start : unit.end]
         if counted_chars(text) < 8 or ctx.unfinished(unit):
             continue

@@ -51,7 +51,8 @@ def _formula_slips(ctx: CheckContext) -> list[Finding]:
             diffs = [i for i in range(n) if window[i] != formula[i]]
             if len(diffs) != 1 or diffs[0] == 0 or window[diffs[0]] in _FUNCTION_CHARS:
                 continue  # 的发展理念: the first character belongs to the word before
-            if formula[diffs[0]] in _MEASURE_WORDS and formula[diffs[0] - 1] in _NUMERALS:
+            at = diffs[0]
+            if {formula[at], window[at]} <= _MEASURE_WORDS and formula[at - 1] in _NUMERALS:
                 continue  # 四种意识 is the writer's own list, not 四个意识 misspelt
             if not _CJK.match(window[diffs[0]]):
                 continue
@@ -183,8 +184,8 @@ def _straddles_a_word(ctx: CheckContext, start: int, end: int) -> bool:
     starts, tokens = ctx.analysis.token_starts, ctx.analysis.tokens
     for edge in (start, end):
         i = bisect_right(starts, edge) - 1
-        if i < 0 or starts[i] == edge:
-            continue  # the edge falls between two tokens
+        if i < 0 or starts[i] == edge or edge >= starts[i] + len(tokens[i]):
+            continue  # the edge falls between two tokens (or at the end of the text)
         token = tokens[i]
         if len(token) > 1 and ctx.tokenizer.frequency(token):
             return True
@@ -244,7 +245,7 @@ def _doubled_words(ctx: CheckContext) -> list[Finding]:
     i = 0
     while i < len(tokens):
         found = _repeat_at(tokens, tags, i)
-        if found:
+        if found and (not out or starts[i] >= out[-1].end):  # 问题问题问题: one finding
             start, end = starts[i], starts[i] + found
             twice = ctx.text[start:end]
             out.append(

@@ -61,6 +61,7 @@ class Vocabulary:
     doubled_exceptions: tuple[str, ...]
     others: re.Pattern[str]
     anonymous: re.Pattern[str]
+    person: re.Pattern[str]  # 张某某、李某同志: a named person, redacted or not
     cause_markers: frozenset[str]
     formulas: tuple[str, ...]
     formula_variants: frozenset[str]
@@ -135,6 +136,7 @@ def vocabulary() -> Vocabulary:
         doubled_exceptions=tuple(raw["doubled_exceptions"]),
         others=re.compile(raw["others_as_subject"]),
         anonymous=re.compile(raw["anonymous"]),
+        person=re.compile(raw["person_pattern"]),
         cause_markers=frozenset(raw["cause_markers"]),
         formulas=formulas,
         formula_variants=variants,

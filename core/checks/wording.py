@@ -16,6 +16,7 @@ MIN_STOCK_SENTENCE = 15
 WEAK_HEDGES = ("不够", "还不够", "不太", "不是很", "部分")  # criticism words more than hedges
 _TURN = re.compile(r"但|可是|然而|不过")
 MERIT_SHARE = 0.4
+MERIT_REACH = 300
 MERIT_CHARS = 10  # a praise opening this long is worth naming whatever the sentence's length
 
 
@@ -136,9 +137,10 @@ def no_example(ctx: CheckContext) -> list[Finding]:
 def _names(ctx: CheckContext, text: str) -> bool:
     """A named thing (城南项目、《条例》、张某同志), not one left anonymous (某网络热点事件)."""
     return any(
-        not ctx.vocab.anonymous.match(text, max(0, m.start() - 1))
+        ctx.vocab.person.fullmatch(m.group())  # 张某某: a person, as published drafts redact names
+        or not ctx.vocab.anonymous.search(text[max(0, m.start() - 1) : m.end()])
         for m in ctx.vocab.named.finditer(text)
-    )
+    )  # 某次座谈会, 某网络热点事件: 某 before or inside the name leaves it anonymous
 
 
 def _anchored_example(ctx: CheckContext, text: str) -> bool:
@@ -189,6 +191,7 @@ def _merit_opening(ctx: CheckContext, text: str) -> str | None:
     """The praise before 但 that opens a problem (虽然能够……，但; 能够……，但), if any."""
     if ctx.vocab.examples.match(text):
         return None  # 例如，……虽然多次强调……，但: the concession is part of the example
+    text = text[:MERIT_REACH]  # an opening opens: a 20,000-character sentence is not scanned whole
     for pattern in ctx.vocab.merit_openings:
         m = pattern.search(text)
         if not m:

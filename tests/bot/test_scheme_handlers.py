@@ -106,6 +106,9 @@ def test_timezone_is_validated_and_defaults_to_shanghai() -> None:
     with pytest.raises(ConfigError) as info:
         load_config({**base, "TIMEZONE": "Mars/Olympus", "DEFAULT_SCHEME": "2099"})
     assert "TIMEZONE" in str(info.value) and "DEFAULT_SCHEME" in str(info.value)  # every one
+    for odd in ("Asia", "x" * 300):  # a directory of zones, a name too long for the system
+        with pytest.raises(ConfigError, match="TIMEZONE"):
+            load_config({**base, "TIMEZONE": odd})
 
 
 async def test_without_a_default_the_newest_scheme_decides(

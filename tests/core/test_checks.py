@@ -523,3 +523,53 @@ def test_a_table_of_contents_has_no_shallow_cause(corpus: Corpus) -> None:
         "（二）对照案例查摆自身差距\n三、整改措施\n（一）立行立改事项"
     )
     assert "cause_restates_problem.no_root_cause" not in [c[0] for c in _codes(corpus, contents)]
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "对分管领域发展的思考不深，满足于完成上级交办的任务。",  # 的思考 in a draft's own line
+        "3月12日召开的党委会上，我对城南项目的风险没有表态，会后也没有跟进。",  # I, at a meeting
+    ],
+)
+def test_a_draft_is_never_taken_for_a_report_or_an_article(corpus: Corpus, text: str) -> None:
+    assert review(text, corpus).notes == ()
+
+
+def test_a_problem_that_starts_like_a_measure_is_read_as_a_problem(corpus: Corpus) -> None:
+    text = "一是规范意识不强，对制度执行打折扣，工作中有时存在一定程度的随意性。"
+    codes = [c[0] for c in _codes(corpus, text)]
+    assert "vague_measure.vague" not in codes and "no_example.no_concrete" in codes
+
+
+def test_a_signature_or_date_after_the_last_measure_does_not_hide_it(corpus: Corpus) -> None:
+    draft = PROBLEM_WRAP.format("一是2024年我只下乡3次。") + (
+        "\n二、原因分析\n一是宗旨意识淡化。\n三、整改措施\n一是进一步加强学习，不断提高思想认识。"
+    )
+    signed = draft + "\n张三\n2024年1月10日"
+    assert "vague_measure.vague" in [c[0] for c in _codes(corpus, signed)]
+
+
+@pytest.mark.parametrize(
+    ("text", "slip"),
+    [
+        ("要认真布署", "布署"),
+        ("要增强“四各意识”。", "四各意识"),
+        ("存在的问题问题问题很多。", "问题问题"),
+    ],
+)
+def test_slips_at_the_end_or_in_a_formula_are_found_once(
+    corpus: Corpus, text: str, slip: str
+) -> None:
+    typos = [c for c in _codes(corpus, text) if c[0].startswith("typo")]
+    assert len(typos) == 1 and slip in typos[0][1]
+
+
+def test_an_example_at_某次座谈会_is_anonymous(corpus: Corpus) -> None:
+    text = PROBLEM_WRAP.format("一是调研不深入，在某次座谈会上发言照本宣科，没有提出意见。")
+    assert "no_example.no_concrete" in [c[0] for c in _codes(corpus, text)]
+
+
+def test_a_very_long_sentence_with_many_concessions_is_reviewed(corpus: Corpus) -> None:
+    text = "一是" + "，虽然学习" * 4000 + "，但不够深入。"  # 20,000 characters in one sentence
+    assert review(text, corpus).text
