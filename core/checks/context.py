@@ -2,10 +2,10 @@
 
 from __future__ import annotations
 
-import re
 from bisect import bisect_left, bisect_right
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
+from typing import Any, TypeVar, cast
 
 from core.analysis import Analysis, Unit
 from core.checks.vocabulary import Vocabulary, vocabulary
@@ -25,14 +25,10 @@ from core.schemes import Scheme
 from core.text import counted_chars
 from core.tokens import Tokenizer
 
+T = TypeVar("T")
 _PERSONAL_MIN_I = 3  # "我" (not 我们) this often in the problems makes it a personal material
 _OPENING_CHARS = 300
 _CAUSE_WORDS = ("原因", "根源", "究其", "根子", "归根到底")
-_DIAGNOSIS = re.compile(r"暴露出|反映出|说明了?我|在于|源于|归根|说到底")
-_MEASURE_START = re.compile(
-    r"^(?:[一二三四五六七八九十]+是)?(?:坚持|强化|加强|持续|切实|进一步|深化|严格|要|将|我将|今后|下一步"
-    r"|完善|建立|健全|规范|抓好|狠抓|推进|提高|提升|增强|着力|注重|树牢|牢固树立)"
-)
 _MATERIAL_TITLES = ("对照检查", "发言提纲", "检视剖析", "剖析材料", "检查材料", "个人剖析")
 _OUTLINE_CHARS = 30
 _HEADING_CHARS = 16  # 强化理论武装，筑牢政治忠诚 (12): a heading of two short phrases
@@ -71,6 +67,14 @@ class CheckContext:
     _block_of: tuple[int, ...] = field(default=(), init=False)
     match_ends: tuple[int, ...] = field(default=(), init=False)
     units_by_block: tuple[tuple[Unit, ...], ...] = field(default=(), init=False)
+    _once: dict[str, Any] = field(default_factory=dict, init=False)
+
+    def once(self, name: str, compute: Callable[[], T]) -> T:
+        """`compute()` the first time `name` is asked for, the same value after: what several
+        checks and the verdict read is worked out once per draft."""
+        if name not in self._once:
+            self._once[name] = compute()
+        return cast(T, self._once[name])
 
     @property
     def doc(self) -> Document:
@@ -199,7 +203,7 @@ class CheckContext:
         """An item that starts like a measure (加强……、进一步……) and names no fault: a measure
         written among the problems, not a problem to judge."""
         text = self.text[span.start : span.end]
-        return bool(_MEASURE_START.match(text)) and not self.vocab.faults.search(text)
+        return bool(self.vocab.measure_start.match(text)) and not self.vocab.faults.search(text)
 
     def units(self, section: SectionKind | None) -> list[tuple[int, Span]]:
         """(block index, span) of each item, or of each headed block body without items.
@@ -244,9 +248,9 @@ class CheckContext:
 def _guess_section(text: str, vocab: Vocabulary) -> SectionKind:
     if any(word in text for word in _CAUSE_WORDS):
         return "cause"
-    if _DIAGNOSIS.search(text) and vocab.root_causes.search(text):
+    if vocab.diagnosis.search(text) and vocab.root_causes.search(text):
         return "cause"  # ……，暴露出我的政绩观出现偏差
-    if _MEASURE_START.match(text) and not vocab.faults.search(text):
+    if vocab.measure_start.match(text) and not vocab.faults.search(text):
         return "measure"  # 规范意识不强… starts like a measure and names a fault: a problem
     return "problem"
 

@@ -161,7 +161,12 @@ def vague_measure(ctx: CheckContext) -> list[Finding]:
 def measure_answers(ctx: CheckContext) -> list[set[str]]:
     """For each measure block, the dimensions it answers: the aspect its heading names (in this
     genre a measure's heading names its target), and each of its items' own aspect and any
-    aspect an item scores strongly on."""
+    aspect an item scores strongly on. Worked out once per draft (the check and the verdict's
+    coverage both read it)."""
+    return ctx.once("measure_answers", lambda: _measure_answers(ctx))
+
+
+def _measure_answers(ctx: CheckContext) -> list[set[str]]:
     answers = []
     problems = _problem_words(ctx)
     for i, block in enumerate(ctx.doc.blocks):

@@ -16,7 +16,7 @@ from __future__ import annotations
 import itertools
 import threading
 import weakref
-from collections.abc import Iterable, Mapping
+from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass
 from functools import cache
 from importlib import resources
@@ -52,13 +52,13 @@ class FixedExpressions:
         own: Iterable[str],
         readings: Mapping[str, frozenset[str]],
         similar: Mapping[str, tuple[str, ...]],
+        frequency: Callable[[str], int],
     ) -> None:
-        self._frequency: dict[str, int] = {}
+        self._frequency = frequency  # the dictionary's own lookup: no copy of 350,000 words
         self._targets: dict[str, int] = {}
-        for word, frequency, tag in entries:
-            self._frequency[word] = frequency
-            if _target(word, frequency, tag):
-                self._targets[word] = frequency
+        for word, count, tag in entries:
+            if _target(word, count, tag):
+                self._targets[word] = count
         for word in own:
             self._targets[word] = max(self._targets.get(word, 0), OWN_FREQUENCY)
         # One character differs, so a slip keeps a target's first two or last two characters:
@@ -108,7 +108,7 @@ class FixedExpressions:
             return None
         if window in self._targets:
             return None
-        own = self._frequency.get(window, 0)
+        own = self._frequency(window)
         best: tuple[int, str, str] | None = None
         for i in range(n):
             for word in self._keys.get((n, i, window[:i] + window[i + 1 :]), ()):
@@ -127,7 +127,7 @@ class FixedExpressions:
     def _compound(self, words: list[str]) -> bool:
         """Common words of two or more characters, one after another: a term of its own."""
         return len(words) > 1 and all(
-            len(w) > 1 and self._frequency.get(w, 0) >= COMMON_PART for w in words
+            len(w) > 1 and self._frequency(w) >= COMMON_PART for w in words
         )
 
     def _alike(self, a: str, b: str) -> str | None:
@@ -173,7 +173,9 @@ def fixed_expressions(
     with _BUILDING:
         built = _BUILT.get(tokenizer)
         if built is None:
-            built = FixedExpressions(tokenizer.entries(), own_phrases(), readings(), similar)
+            built = FixedExpressions(
+                tokenizer.entries(), own_phrases(), readings(), similar, tokenizer.frequency
+            )
             _BUILT[tokenizer] = built
         return built
 

@@ -41,6 +41,8 @@ class Vocabulary:
     praise_negations: re.Pattern[str]
     faults: re.Pattern[str]
     heading_adverbs: re.Pattern[str]  # what a sentence has and a heading does not
+    measure_start: re.Pattern[str]  # how a measure opens: 一是加强…、进一步…
+    diagnosis: re.Pattern[str]  # how a cause names itself: 暴露出…、根源在于…
     measure_words: re.Pattern[str]  # what a measure is written with: 要、将、加强、进一步…
     hedges: re.Pattern[str]
     quantity_hedges: frozenset[str]
@@ -116,6 +118,8 @@ def vocabulary() -> Vocabulary:
         praise_negations=re.compile(raw["praise_negations"]),
         faults=re.compile(raw["fault_words"]),
         measure_words=re.compile(raw["measure_words"]),
+        measure_start=re.compile(raw["measure_start"]),
+        diagnosis=re.compile(raw["diagnosis"]),
         heading_adverbs=re.compile(raw["heading_adverbs"]),
         hedges=_any(raw["hedges"]),
         quantity_hedges=frozenset(raw["quantity_hedges"]),
