@@ -30,6 +30,7 @@ from bot.db import make_engine, make_sessions
 from bot.encryption import DraftCipher
 from bot.limits import RateLimiter
 from bot.logging_setup import configure_logging
+from bot.pastes import PasteJoiner
 from bot.polling import PollingBot
 from bot.schema import SchemaOutOfDate, ensure_current
 from bot.shared_corpus import SharedCorpus
@@ -90,6 +91,7 @@ def build_application(
         config=config,
         shared=shared,
         limiter=RateLimiter(config.reviews_per_minute),
+        pastes=PasteJoiner(config.paste_wait_seconds),
     )
     register(app)
     return app
@@ -107,10 +109,12 @@ def register(app: AppType) -> None:
     app.add_handler(CommandHandler("dimensions", corpus_handlers.dimensions, filters=new))
     app.add_handler(CommandHandler("scheme", scheme_handlers.scheme, filters=new))
     # One's own records are listed and managed only in private, never in front of a group.
-    personal = ["history", "show", "delete", "forget"]
+    personal = ["history", "show", "word", "compare", "delete", "forget"]
     app.add_handler(CommandHandler("history", history_handlers.history, filters=private))
     app.add_handler(CommandHandler("show", history_handlers.show, filters=private))
     app.add_handler(CommandHandler("delete", history_handlers.delete, filters=private))
+    app.add_handler(CommandHandler("word", history_handlers.word, filters=private))
+    app.add_handler(CommandHandler("compare", history_handlers.compare, filters=private))
     app.add_handler(CommandHandler("forget", history_handlers.forget, filters=private))
     app.add_handler(CommandHandler(personal, history_handlers.private_only, filters=new))
     app.add_handler(CommandHandler("review", handlers.group_review, filters=new))

@@ -57,6 +57,9 @@ class Config:
     history_key: bytes | None = None
     default_scheme: str | None = None  # for drafts with no clue and users with no /scheme
     timezone: tzinfo = field(default_factory=lambda: ZoneInfo(DEFAULT_TIMEZONE))  # users' times
+    # How long a message near Telegram's length limit waits for the rest of its paste (0: off).
+    paste_wait_seconds: float = 2.0
+    chart_font: Path | None = None  # a CJK font for the score chart; else a system one is found
 
     def __repr__(self) -> str:  # never print the token, even by accident
         return f"Config(database={self.database_url.split('://')[0]}, corpus={self.corpus_dir})"
@@ -107,6 +110,10 @@ def load_config(env: Mapping[str, str]) -> Config:
     if default_scheme is not None and default_scheme not in catalogue().ids:
         problems.append(f"DEFAULT_SCHEME 须为 {'/'.join(catalogue().ids)} 之一")
     zone = _timezone(env, problems)
+    paste_wait = _seconds(env, "PASTE_WAIT_SECONDS", 2.0, problems)
+    chart_font = env.get("CHART_FONT", "").strip() or None
+    if chart_font is not None and not Path(chart_font).is_file():
+        problems.append(f"CHART_FONT 不是文件：{chart_font}")
     if problems:
         raise ConfigError(problems)
     return Config(
@@ -131,7 +138,23 @@ def load_config(env: Mapping[str, str]) -> Config:
         history_key=history_key,
         default_scheme=default_scheme,
         timezone=zone,
+        paste_wait_seconds=paste_wait,
+        chart_font=None if chart_font is None else Path(chart_font),
     )
+
+
+def _seconds(env: Mapping[str, str], name: str, default: float, problems: list[str]) -> float:
+    raw = env.get(name, "").strip()
+    if not raw:
+        return default
+    try:
+        value = float(raw)
+    except ValueError:
+        value = -1.0
+    if not 0 <= value <= 30:
+        problems.append(f"{name} 须为 0–30 之间的秒数（0 表示不合并）")
+        return default
+    return value
 
 
 def load_database_url(env: Mapping[str, str]) -> str:

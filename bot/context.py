@@ -14,6 +14,7 @@ from telegram.ext import CallbackContext, ContextTypes, ExtBot
 
 from bot.config import Config
 from bot.limits import RateLimiter, UserQueues
+from bot.pastes import PasteJoiner
 from bot.shared_corpus import SharedCorpus
 from bot.storage import ReviewStore
 from core import Corpus
@@ -29,6 +30,7 @@ class Services:
     shared: SharedCorpus | None = None
     limiter: RateLimiter | None = None
     queues: UserQueues = field(default_factory=UserQueues)
+    pastes: PasteJoiner | None = None  # None: every message is a draft of its own
 
 
 class BotData:

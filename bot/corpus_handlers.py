@@ -13,6 +13,7 @@ from telegram import (
     Message,
     Update,
 )
+from telegram.error import BadRequest
 
 from bot.context import BotContext, BotData
 from bot.handlers import ACCEPTED_FILES, callback_ints
@@ -115,6 +116,14 @@ async def dimension_button(update: Update, context: BotContext) -> None:
     if not 0 <= parsed[1] < len(scheme.names) or not 0 <= parsed[2] <= 10_000:
         await query.answer("该按钮已失效，请重新发送 /dimension。")
         return
+    if parsed[2] > 0 and isinstance(query.message, Message):
+        # "More" is pressed once: its button goes first, so a second press (or two presses
+        # handled side by side) finds it gone and sends nothing twice.
+        try:
+            await query.edit_message_reply_markup(reply_markup=None)
+        except BadRequest:  # "message is not modified": the button was already used
+            await query.answer("这几条已经发出，请查看下方消息。")
+            return
     await query.answer()
     if isinstance(query.message, Message):
         await _send_examples(query.message, context, scheme, parsed[1], parsed[2])

@@ -21,7 +21,9 @@ from telegram import (
 )
 from telegram.constants import ChatAction, ChatType
 
+from bot.charts import score_chart
 from bot.context import BotContext, Services
+from bot.pastes import Paste
 from bot.render import (
     HELP,
     NOT_SUPPORTED,
@@ -30,13 +32,17 @@ from bot.render import (
 from bot.scheme_handlers import preferred_scheme
 from bot.senders import NOT_A_PERSON_UNSAVED, is_person
 from bot.storage import ReviewStore, StoredReview
-from core import DraftInputError, review
+from core import Corpus, DraftInputError, Review, annotated, review
 from core.chatter import is_chatter
+from core.models import review_from_dict
+from core.presentation import Report, present
 from core.reading import file_text
 from core.text import is_blank
+from core.versions import is_new_version
 
 log = logging.getLogger(__name__)
 # Files read here; .doc/.wps/.pdf are read far enough to say how to send them instead.
+VERSIONS_LOOKED_AT = 10  # how many recent reviews are searched for an earlier version
 ACCEPTED_FILES = frozenset({".txt", ".docx", ".doc", ".wps", ".pdf"})
 OTHERS_UNSAVED = "他人消息的审阅不保存到历史记录。"
 EDITED = "已编辑的消息不会重新处理；如需审阅修改后的内容，请重新发送。"
@@ -55,10 +61,17 @@ async def start(update: Update, context: BotContext) -> None:
 
 
 async def review_text(update: Update, context: BotContext) -> None:
-    """Review a pasted draft (private chat)."""
+    """Review a pasted draft (private chat); the parts of a long paste are reviewed as one."""
     message = update.effective_message
-    if message and message.text:
-        await _review_and_reply(update, message, context, message.text)
+    if message is None or not message.text:
+        return
+    joiner = context.services.pastes
+    if joiner is None:
+        paste: Paste | None = Paste(message.text, 1)
+    else:
+        paste = await joiner.take(message.chat_id, message.message_id, message.date, message.text)
+    if paste is not None:  # None: a later part of a paste its first part's handler reviews
+        await _review_and_reply(update, message, context, paste.text, joined=paste.parts)
 
 
 async def review_document(update: Update, context: BotContext) -> None:
@@ -81,7 +94,8 @@ async def review_document(update: Update, context: BotContext) -> None:
     except DraftInputError as exc:
         await message.reply_text(str(exc))
         return
-    await _review_and_reply(update, message, context, text)
+    original = data if PurePosixPath(name).suffix.lower() == ".docx" else None
+    await _review_and_reply(update, message, context, text, original=original)
 
 
 async def unsupported(update: Update, context: BotContext) -> None:
@@ -126,9 +140,18 @@ async def edited(update: Update, context: BotContext) -> None:
 
 
 async def _review_and_reply(
-    update: Update, message: Message, context: BotContext, text: str, *, unsaved: str | None = None
+    update: Update,
+    message: Message,
+    context: BotContext,
+    text: str,
+    *,
+    unsaved: str | None = None,
+    joined: int = 1,
+    original: bytes | None = None,
 ) -> None:
-    """Review `text` and reply; store it unless `unsaved` says why not (told to the user)."""
+    """Review `text` and reply; store it unless `unsaved` says why not (told to the user).
+    A whole draft also gets its chart and the annotated Word document (`original`: the .docx
+    the text came from, annotated in place)."""
     found, person = context.services, is_person(update)
     # Placeholder senders share one id across every group: limit them per chat instead.
     asker = update.effective_user.id if person and update.effective_user else message.chat_id
@@ -141,17 +164,75 @@ async def _review_and_reply(
     # Nothing may be awaited before the lock: it is taken in the order the drafts arrived.
     async with found.queues.lock(asker):  # this user's drafts in the order they were sent
         preferred = await preferred_scheme(found, asker if person else None)
+        history = await _latest(found.store, asker) if unsaved is None else []
         async with _typing(context, message.chat_id):
-            done = await asyncio.to_thread(review, text, found.corpus, preferred=preferred)
-            result = done.to_dict()
+            done, earlier = await asyncio.to_thread(
+                _review_as_version, text, found.corpus, preferred, history
+            )
         stored = None
         if unsaved is None:
-            stored = await _store(found.store, asker, message.chat_id, text, result)
+            stored = await _store(found.store, asker, message.chat_id, text, done.to_dict())
             unsaved = None if stored else "提示：本次审阅结果未能保存到历史记录，请稍后再试。"
-        for part in review_messages(result, number=stored.number if stored else None):
+        report = present(done)
+        number = stored.number if stored else None
+        whole = report.whole
+        parts = review_messages(
+            report, number=number, previous=earlier, joined=joined, attached=whole
+        )
+        for part in parts:
             await message.reply_html(part)
+        if whole:
+            await send_attachments(message, found, report, number, original=original)
         if unsaved is not None:
             await message.reply_text(unsaved)
+
+
+def _review_as_version(
+    text: str, corpus: Corpus, preferred: str | None, history: list[StoredReview]
+) -> tuple[Review, int | None]:
+    """The review, compared with the newest stored review of an earlier version of this draft
+    (and that version's number), if the user has one."""
+    earlier = next((s for s in history if is_new_version(s.draft, text)), None)
+    previous = None if earlier is None else review_from_dict(earlier.review)
+    done = review(text, corpus, preferred=preferred, previous=previous)
+    return done, None if earlier is None else earlier.number
+
+
+async def _latest(store: ReviewStore, user_id: int) -> list[StoredReview]:
+    """The user's recent reviews to look for an earlier version in; none if storage fails (the
+    review goes on without progress)."""
+    try:
+        return await store.latest(user_id, VERSIONS_LOOKED_AT)
+    except (SQLAlchemyError, OSError):
+        log.exception("could not read earlier reviews for user %s", user_id)
+        return []
+
+
+async def send_attachments(
+    message: Message,
+    found: Services,
+    report: Report,
+    number: int | None,
+    *,
+    original: bytes | None = None,
+    chart: bool = True,
+) -> None:
+    """The score chart (when a CJK font is installed) and the annotated Word document. Either
+    failing is logged and said; the review itself has already been sent."""
+    suffix = f"第{number}号" if number is not None else "本次"
+    try:
+        if chart:
+            png = await asyncio.to_thread(score_chart, report, found.config.chart_font)
+            if png is not None:
+                await message.reply_photo(png, caption="各方面得分")
+        document = await asyncio.to_thread(annotated.review_document, report, original=original)
+        await message.reply_document(
+            document, filename=f"审阅意见-{suffix}.docx", caption="审阅意见（Word 批注版）"
+        )
+    except Exception:  # a broken attachment must not hide that the review was sent
+        log.exception("could not send the attachments of a review")
+        with contextlib.suppress(Exception):
+            await message.reply_text("附件（图表或 Word 文档）生成失败，审阅结果见上。")
 
 
 def _refusal(text: str, found: Services, asker: int) -> str | None:

@@ -20,15 +20,20 @@ from telegram import (
 from telegram.constants import ParseMode
 
 from bot.context import BotContext
-from bot.handlers import callback_ints
+from bot.handlers import callback_ints, send_attachments
 from bot.render import (
+    compare_message,
     history_message,
     review_messages,
     summary_message,
 )
 from bot.senders import require_person
 from bot.storage import StoredReview
+from core import Review
+from core.models import review_from_dict
+from core.presentation import Report, present
 from core.structure import draft_name
+from core.versions import progress
 
 log = logging.getLogger(__name__)
 
@@ -45,8 +50,50 @@ async def show(update: Update, context: BotContext) -> None:
     """/show N: one of the asker's own reviews again."""
     stored = await _own_review(update, context, "show")
     if stored is not None and update.effective_message:
-        for part in review_messages(stored.review, number=stored.number):
+        for part in review_messages(_report(stored), number=stored.number):
             await update.effective_message.reply_html(part)
+
+
+async def word(update: Update, context: BotContext) -> None:
+    """/word N: the annotated Word document of one of the asker's own reviews (a paragraph's
+    review does not come with one unasked)."""
+    stored = await _own_review(update, context, "word")
+    if stored is not None and update.effective_message:
+        await send_attachments(
+            update.effective_message, context.services, _report(stored), stored.number, chart=False
+        )
+
+
+async def compare(update: Update, context: BotContext) -> None:
+    """/compare N M: what changed from the asker's review N to review M."""
+    message, user = update.effective_message, update.effective_user
+    if message is None or user is None or not await require_person(update):
+        return
+    numbers = [_number(a) for a in (context.args or [])]
+    if len(numbers) != 2 or None in numbers or numbers[0] == numbers[1]:
+        await message.reply_text(
+            "用法：/compare 旧编号 新编号（编号见 /history），例如 /compare 3 5"
+        )
+        return
+    found = [await context.services.store.get(user.id, n) for n in numbers if n is not None]
+    missing = [str(n) for n, s in zip(numbers, found, strict=True) if s is None]
+    if missing:
+        await message.reply_text(
+            f"没有找到您的第 {'、'.join(missing)} 号记录，发送 /history 查看编号。"
+        )
+        return
+    old, new = (s for s in found if s is not None)
+    await message.reply_html(
+        compare_message(old.number, new.number, progress(_review(old), _review(new)))
+    )
+
+
+def _review(stored: StoredReview) -> Review:
+    return review_from_dict(stored.review)
+
+
+def _report(stored: StoredReview) -> Report:
+    return present(_review(stored))
 
 
 async def delete(update: Update, context: BotContext) -> None:

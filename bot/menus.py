@@ -17,6 +17,8 @@ PRIVATE_COMMANDS = (
     BotCommand("scheme", "查看或选择方案（年度方面），如 /scheme 2024"),
     BotCommand("history", "最近十次审阅记录"),
     BotCommand("show", "重新查看一次审阅，如 /show 3"),
+    BotCommand("word", "一次审阅的 Word 批注版，如 /word 3"),
+    BotCommand("compare", "比较两个版本的审阅，如 /compare 3 5"),
     BotCommand("delete", "删除一次审阅，如 /delete 3"),
     BotCommand("forget", "删除我的全部记录"),
     BotCommand("review", "（群聊）回复一条消息以审阅它"),

@@ -1,6 +1,7 @@
 """Pure rendering: reviews, history and examples → Telegram HTML messages under 4096 chars.
 
-Everything shown comes from a review's JSON form (`Review.to_dict()`), so a stored review
+Reviews are shown from the presenter's `Report` (core/presentation.py), the one the terminal
+and the Word document read; a stored review is read back into a typed `Review` first, so it
 renders exactly like a fresh one. All user text is HTML-escaped; every message is built from
 blocks whose tags are balanced, and messages are cut only between blocks.
 """
@@ -10,15 +11,23 @@ from __future__ import annotations
 from collections.abc import Iterable, Sequence
 from datetime import UTC, datetime, tzinfo
 from html import escape
-from typing import Any
 
 from bot.storage import ReviewSummary, StoredReview
-from core import Passage, Scheme, labels
+from core import Passage, Scheme
+from core.models import Progress, review_from_dict
+from core.presentation import (
+    CopyItem,
+    ProgressView,
+    Report,
+    present,
+    present_progress,
+    progress_line,
+)
+from core.text import compare_key
 
 MESSAGE_LIMIT = 4096
 QUOTE_CHARS = 160
 HISTORY_NAME_CHARS = 32  # a title: 张三同志2024年度民主生活会个人对照检查材料
-FINDINGS_SHOWN = 25  # longer quotes are cut in the middle; the full text is in /show
 BAR_CELLS = 10
 
 
@@ -81,117 +90,193 @@ def _safe_cut(line: str, limit: int) -> int:
 
 
 def review_messages(
-    review: dict[str, Any], *, number: int | None = None, show_sources: bool = True
+    report: Report,
+    *,
+    number: int | None = None,
+    previous: int | None = None,
+    joined: int = 1,
+    attached: bool = False,
 ) -> list[str]:
-    """The full review: verdict, six bars, each near-copy with its source, block hints."""
-    blocks = [_verdict(review, number), *_grade(review), _score_lines(review)]
-    blocks += _finding_blocks(review)
-    if show_sources:
-        blocks += _match_blocks(review)
-    blocks += _heading_hints(review)
+    """A review for a phone: one screen first (scheme, grade, the three fixes, counts), then
+    the details folded (expandable quotes) and capped; the rest is in the Word document.
+
+    `previous` is the number of the version `report.progress` compares with; `joined` how many
+    messages were taken as one paste; `attached` whether a Word document follows."""
+    head = [_title(number), *_joined(joined), *_progress_head(report, previous)]
+    head += _headline(report)
+    blocks = ["\n".join(head), *_details(report)]
+    if attached:
+        blocks.append("<i>全部意见已作为批注标在随附的 Word 文档中。</i>")
+    elif number is not None and len(report.findings) > 0:
+        blocks.append(f"<i>发送 /word {number} 获取标注了全部意见的 Word 文档。</i>")
     return split_messages(blocks)
 
 
-def _grade(review: dict[str, Any]) -> list[str]:
-    verdict = review.get("verdict")
-    if not verdict:
+def _title(number: int | None) -> str:
+    return "<b>审阅结果</b>" + (f"（第 {number} 号）" if number is not None else "")
+
+
+def _joined(parts: int) -> list[str]:
+    if parts < 2:
         return []
-    lines = [f"<b>总评 {verdict['grade']:.0f} 分</b>"]
-    for key, value in verdict.get("breakdown", {}).items():
+    return [f"<i>连续收到的 {parts} 条消息已合并为一篇材料审阅。</i>"]
+
+
+def _progress_head(report: Report, previous: int | None) -> list[str]:
+    if report.progress is None:
+        return []
+    which = f"第 {previous} 号" if previous is not None else "上一版"
+    return [f"<b>与{which}相比</b>：{escape(progress_line(report.progress))}"]
+
+
+def _headline(report: Report, *, quoted: bool = True) -> list[str]:
+    """Scheme, grade and counts, the three fixes, missing aspects, notes."""
+    lines = []
+    if report.scheme_reason:
+        lines.append(f"方案：{escape(report.scheme_reason)}")
+    if not report.whole:  # a paragraph: which aspect it reads as (a draft has coverage)
+        top = report.top_dimension
         lines.append(
-            f"<code>{bar(value)}</code> {value:>3.0f} {escape(labels.BREAKDOWN.get(key, key))}"
+            f"主要维度：<b>{escape(top)}</b>"
+            if top
+            else "主要维度：未能判断（缺少与各方面相关的表述）"
         )
-    fixes = verdict.get("fixes", [])
-    if fixes:
-        lines.append("<b>最需要改的三件事</b>")
-        lines += [f"{n}. {escape(fix)}" for n, fix in enumerate(fixes, 1)]
-    missing = [d for d, c in verdict.get("coverage", {}).items() if not c.get("problems")]
-    if missing:
-        lines.append("未查摆的方面：" + "、".join(escape(d) for d in missing))
-    return ["\n".join(lines)]
+    grade = f"<b>总评 {report.grade:.0f} 分</b> · " if report.grade is not None else ""
+    lines.append(grade + escape(report.counts_line))
+    if not report.findings:  # said in words, so a short reply does not look cut off
+        lines.append("<b>未发现需要修改的问题。</b>")
+    elif report.top_fixes:
+        lines.append(f"<b>{report.fixes_title}</b>")
+        lines += [
+            f"{n}. {escape(fix.shown(quoted=quoted))}" for n, fix in enumerate(report.top_fixes, 1)
+        ]
+    if report.missing_aspects:
+        lines.append("未查摆的方面：" + "、".join(escape(d) for d in report.missing_aspects))
+    lines += [f"<i>注：{escape(note)}</i>" for note in report.notes]
+    if report.scheme_unsure:
+        lines.append("<i>如方案不对，可发送 /scheme 选择</i>")
+    return lines
 
 
-def _finding_blocks(review: dict[str, Any]) -> list[str]:
-    findings = review.get("findings", [])
-    if not findings:  # said in words, so a short reply does not look cut off
-        return ["<b>审阅意见</b>：未发现需要修改的问题。"]
-    text = review.get("text", "")
-    blocks = [f"<b>审阅意见</b>（{len(findings)} 条，按重要程度排列）"]
-    for n, f in enumerate(findings[:FINDINGS_SHOWN], 1):
-        severity = labels.SEVERITIES.get(f["severity"], "")
-        kind = f"{severity}·{labels.CHECKS.get(f['check'], f['check'])}"
-        where = escape(clip(text[f["start"] : f["end"]].replace("\n", " "), 40))
-        blocks.append(
-            f"{n}. <b>[{escape(kind)}]</b> 「{where}」\n{escape(f['message'])}\n"
-            f"<i>建议：{escape(f['suggestion'])}</i>"
+def _details(report: Report) -> list[str]:
+    """Folded blocks, each capped so the whole reply stays within one message where it can."""
+    blocks = [
+        _folded("与上一版相比的变化", _change_lines(report), DETAIL_BUDGET["progress"]),
+        _folded(_findings_title(report), _finding_lines(report), DETAIL_BUDGET["findings"]),
+        _folded(
+            f"近似段落（另 {len(report.loose_copies)} 处，与已有材料高度相似，建议结合本人"
+            "本单位的具体事例改写）"
+            if len(report.loose_copies) < len(report.copies)
+            else f"近似段落（{len(report.copies)} 处，与已有材料高度相似，建议结合本人本单位"
+            "的具体事例改写）",
+            _copy_lines(report.loose_copies),
+            DETAIL_BUDGET["copies"],
+        ),
+        _folded(_bars_title(report), _bar_lines(report), DETAIL_BUDGET["bars"]),
+        _folded("归类提示", [escape(clip(h, 80)) for h in report.heading_hints], 400),
+    ]
+    return [b for b in blocks if b]
+
+
+DETAIL_BUDGET = {"progress": 500, "findings": 1800, "copies": 700, "bars": 600}
+
+
+def _folded(title: str, entries: list[str], budget: int) -> str:
+    """`<b>title</b>` and an expandable quote of as many entries as fit in `budget`."""
+    if not entries:
+        return ""
+    shown: list[str] = []
+    used = 0
+    for entry in entries:
+        if shown and used + len(entry) > budget:
+            break
+        shown.append(entry)
+        used += len(entry) + 1
+    if len(shown) < len(entries):
+        shown.append(f"……另有 {len(entries) - len(shown)} 条，见 Word 文档。")
+    body = "\n".join(shown)
+    return f"<b>{escape(title)}</b>\n<blockquote expandable>{body}</blockquote>"
+
+
+def _change_lines(report: Report) -> list[str]:
+    return [] if report.progress is None else _change_lines_of(report.progress)
+
+
+def _change_lines_of(progress: ProgressView) -> list[str]:
+    lines = [
+        f"✓ 已解决 [{escape(c.label)}] 「{escape(clip(c.quote, 30))}」" for c in progress.resolved
+    ]
+    lines += [f"✗ 新增 [{escape(c.label)}] 「{escape(clip(c.quote, 30))}」" for c in progress.new]
+    return lines
+
+
+def _findings_title(report: Report) -> str:
+    rest = len(report.findings) - len(report.top_findings)
+    if report.top_findings:
+        return f"其余审阅意见（{rest} 条，按重要程度排列）"
+    return f"审阅意见（{rest} 条，按重要程度排列）"
+
+
+def _finding_lines(report: Report, *, all_of_them: bool = False) -> list[str]:
+    """Each finding not already quoted among the top fixes (all of them for /share full)."""
+    lines = []
+    for f in report.findings:
+        if f.number in report.top_findings and not all_of_them:
+            continue
+        source = "".join(
+            f"\n   来源：{escape(c.source)}（相似度 {c.score:.0f}）" for c in f.copies[:1]
         )
-    if len(findings) > FINDINGS_SHOWN:
-        blocks.append(f"另有 {len(findings) - FINDINGS_SHOWN} 条意见未列出，请先修改以上各处。")
-    return blocks
+        lines.append(
+            f"{f.number}. <b>[{escape(f.label)}]</b> 「{escape(clip(f.quote, 40))}」"
+            f"\n   {escape(f.message)}\n   <i>建议：{escape(f.suggestion)}</i>{source}"
+        )
+    return lines
 
 
-def _verdict(review: dict[str, Any], number: int | None) -> str:
-    title = "<b>审阅结果</b>" + (f"（第 {number} 号）" if number is not None else "")
-    top = review.get("dimension")
-    top_line = (
-        f"主要维度：<b>{escape(top)}</b>" if top else "主要维度：未能判断（缺少与各方面相关的表述）"
-    )
-    matches = review.get("matches", [])
-    share = review.get("duplicate_ratio", 0.0) * 100
-    if matches:
-        copies = f"与语料库近似：<b>{len(matches)}</b> 处，占全文 {share:.1f}%"
-    else:
-        copies = "与语料库近似：未发现"
-    lines = [title]
-    scheme = review.get("scheme")
-    if scheme:
-        lines.append(f"方案：{escape(str(scheme.get('reason', scheme.get('title', ''))))}")
-        if scheme.get("source") in ("default", "chosen") and scheme.get("confidence", 1) < 1:
-            lines.append("<i>如方案不对，可发送 /scheme 选择</i>")
-    lines += [top_line, copies]
-    lines += [f"<i>注：{escape(str(note))}</i>" for note in review.get("notes", [])]
-    return "\n".join(lines)
+def _copy_lines(copies: Sequence[CopyItem]) -> list[str]:
+    return [
+        f"{c.number}. 「{escape(clip(c.quote, 60))}」 相似度 <b>{c.score:.0f}</b>"
+        f"\n   来源：{escape(c.source)}{_source_words(c)}"
+        for c in copies
+    ]
 
 
-def _score_lines(review: dict[str, Any]) -> str:
-    whole = bool(review.get("verdict"))
-    lines = ["<b>各方面覆盖</b>（按查摆的问题条数）" if whole else "<b>各方面得分</b>"]
-    evidence = review.get("evidence", {})
-    for name, value in review.get("scores", {}).items():
-        why = "、".join(evidence.get(name, [])[:3])
+def _source_words(copy: CopyItem) -> str:
+    """The source sentence, unless it reads the same as the quoted words."""
+    if compare_key(copy.source_text) == compare_key(copy.quote):
+        return "（原句相同）"
+    return f"：<i>{escape(clip(copy.source_text, 60))}</i>"
+
+
+def _bars_title(report: Report) -> str:
+    return "各方面覆盖（按查摆的问题条数）" if report.whole else "各方面得分"
+
+
+def _bar_lines(report: Report) -> list[str]:
+    lines = []
+    for b in report.bars:
+        why = "、".join(b.evidence[:3])
         hint = f"  <i>{escape(why)}</i>" if why else ""
-        lines.append(f"<code>{bar(value)}</code> {value:>3.0f} {escape(name)}{hint}")
+        lines.append(f"<code>{bar(b.score)}</code> {b.score:>3.0f} {escape(b.name)}{hint}")
+    if report.breakdown:
+        lines.append("<b>总评分项</b>")
+        lines += [
+            f"<code>{bar(value)}</code> {value:>3.0f} {escape(label)}"
+            for label, value in report.breakdown
+        ]
+    return lines
+
+
+def compare_message(old: int, new: int, progress: Progress) -> str:
+    """/compare: the grade before and after, the findings resolved and new, how many kept."""
+    view = present_progress(progress)
+    lines = [f"<b>第 {old} 号 → 第 {new} 号</b>：{escape(progress_line(view))}"]
+    changes = _change_lines_of(view)
+    if changes:
+        lines.append(_folded("变化明细", changes, DETAIL_BUDGET["findings"]))
+    else:
+        lines.append("两次审阅的意见相同。")
     return "\n".join(lines)
-
-
-def _match_blocks(review: dict[str, Any]) -> list[str]:
-    matches = review.get("matches", [])
-    if not matches:
-        return []
-    text = review.get("text", "")
-    blocks = ["<b>近似段落</b>（与已有材料高度相似，建议结合本人本单位的具体事例改写）"]
-    for n, match in enumerate(matches, 1):
-        mine = clip(text[match["start"] : match["end"]])
-        blocks.append(
-            f"{n}. 「{escape(mine)}」\n"
-            f"相似度 <b>{match['score']:.0f}</b> · 来源：{escape(str(match['source']))}\n"
-            f"<i>来源原文：{escape(clip(str(match['source_text'])))}</i>"
-        )
-    return blocks
-
-
-def _heading_hints(review: dict[str, Any]) -> list[str]:
-    hints = []
-    text = review.get("text", "")
-    for block in review.get("blocks", []):
-        said, found = block.get("heading_dimension"), block.get("dimension")
-        if said and found and said != found:
-            opening = clip(text[block["start"] : block["end"]].split("\n")[0], 30)
-            hints.append(
-                f"· {escape(opening)}：标题为“{escape(said)}”，"
-                f"内容更接近“{escape(found)}”，请核对归类。"
-            )
-    return ["<b>归类提示</b>\n" + "\n".join(hints)] if hints else []
 
 
 def summary_message(
@@ -201,21 +286,27 @@ def summary_message(
     owner: str | None = None,
     zone: tzinfo = UTC,
 ) -> list[str]:
-    """A review for a group: the verdict, grade, fixes and scores; the findings and the draft
+    """A review for a group: the grade, the fixes and the counts; the findings and the draft
     only when the owner asks for the full review."""
-    review = stored.review
+    report = present(review_from_dict(stored.review))
     header = f"{escape(owner)} 分享的审阅结果" if owner else "审阅结果"
-    blocks = [
+    # The draft's words (even its first line) reach the group only with "full".
+    head = [
         f"<b>{header}</b>（第 {stored.number} 号，{_when(stored.created_at, zone)}）",
-        _verdict(review, None).split("\n", 1)[1],
-        *_grade(review),
-        _score_lines(review),
+        *_headline(report, quoted=full),
     ]
-    blocks += _heading_hints(review)
+    blocks = ["\n".join(head)]
+    blocks.append(_folded(_bars_title(report), _bar_lines(report), DETAIL_BUDGET["bars"]))
     if full:
-        blocks += _finding_blocks(review)
-        blocks.append("<b>原文</b>\n" + escape(stored.draft))
-    return split_messages(blocks)
+        blocks += [
+            _folded(
+                f"审阅意见（{len(report.findings)} 条）",
+                _finding_lines(report, all_of_them=True),
+                DETAIL_BUDGET["findings"],
+            ),
+            "<b>原文</b>\n" + escape(stored.draft),
+        ]
+    return split_messages(b for b in blocks if b)
 
 
 def history_message(summaries: Sequence[ReviewSummary], zone: tzinfo = UTC) -> str:
@@ -250,6 +341,8 @@ def examples_messages(
         blocks.append(
             f"{n}. {escape(clip(passage.text, 600))}\n<i>来源：{escape(passage.document)}</i>"
         )
+    if start + len(passages) >= total:
+        blocks.append(f"<i>以上是全部 {total} 条示例。</i>")
     return split_messages(blocks)
 
 
@@ -280,7 +373,11 @@ HELP = (
     "· /dimension 廉洁自律 — 查看该方面的语料示例\n"
     "· /dimensions — 当前方案的各方面及说明\n"
     "· /scheme — 查看或选择方案（材料中没有年度线索时使用）\n"
-    "· /history — 最近十次审阅；/show 编号、/delete 编号（仅限私聊）\n"
+    "· 整篇材料另附各方面得分图和 Word 批注版（意见标在原文相应位置）；"
+    "同一材料修改后再发送，回复开头会说明与上一版相比的变化\n"
+    "· 超过一条消息长度的材料可直接粘贴，分成几条的会合并审阅\n"
+    "· /history — 最近十次审阅；/show 编号、/word 编号（Word 批注版）、"
+    "/compare 旧编号 新编号、/delete 编号（仅限私聊）\n"
     "· /forget — 删除您的全部记录（仅限私聊）\n"
     "· 群聊中：回复某条消息发送 /review 审阅它（只保存您本人消息的审阅）；"
     "/share 编号 分享您的审阅结果\n\n"

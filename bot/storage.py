@@ -61,6 +61,8 @@ class ReviewStore(Protocol):
 
     async def get(self, user_id: int, number: int) -> StoredReview | None: ...
 
+    async def latest(self, user_id: int, limit: int = 10) -> list[StoredReview]: ...
+
     async def delete(self, user_id: int, number: int) -> bool: ...
 
     async def forget(self, user_id: int) -> int: ...
@@ -144,6 +146,17 @@ class SqlReviewStore:
                 ReviewSummary(n, _aware(at), draft_name(self._open(draft, user_id)), top, ratio)
                 for n, at, draft, top, ratio in rows.all()
             ]
+
+    async def latest(self, user_id: int, limit: int = 10) -> list[StoredReview]:
+        """The user's last `limit` reviews in full, newest first (to find an earlier version)."""
+        async with self._sessions() as session:
+            records = await session.scalars(
+                select(ReviewRecord)
+                .where(ReviewRecord.user_id == user_id)
+                .order_by(ReviewRecord.number.desc())
+                .limit(limit)
+            )
+            return [self._stored(record) for record in records.all()]
 
     async def get(self, user_id: int, number: int) -> StoredReview | None:
         async with self._sessions() as session:

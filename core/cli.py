@@ -18,6 +18,7 @@ from core import corpus_commands
 from core.chatter import is_chatter
 from core.corpus import Corpus, CorpusError
 from core.examples import ranked_examples
+from core.presentation import present
 from core.reading import DraftInputError, decode_text, read_draft
 from core.review import review
 from core.schemes import UnknownDimensionError, UnknownSchemeError, catalogue
@@ -55,6 +56,19 @@ def _parser(extra: Mapping[str, ExtraCommand]) -> argparse.ArgumentParser:
     rev.add_argument("--json", action="store_true", help="输出 JSON")
     rev.add_argument(
         "--scheme", default=None, help="按指定方案审阅（draft-review schemes 查看；默认自动识别）"
+    )
+    rev.add_argument(
+        "--docx",
+        type=Path,
+        default=None,
+        metavar="OUT.docx",
+        help="另存 Word 批注版（意见为批注，近似文字标黄；输入为 .docx 时在原文档上标注）",
+    )
+    rev.add_argument(
+        "--previous",
+        default=None,
+        metavar="OLD",
+        help="同一材料的上一版（文件），回复开头说明变化；JSON 增加 progress",
     )
     _common(rev)
     ex = sub.add_parser("examples", help="某一维度的语料示例")
@@ -120,16 +134,7 @@ def _run(args: argparse.Namespace, out: TextIO) -> int:
         out.write(render_schemes(catalogue(), style))
         return 0
     if args.command == "review":
-        text = _read_input(args.path)
-        if args.scheme is not None:
-            catalogue().get(args.scheme)  # an unknown id fails before the corpus is loaded
-        result = review(text, _corpus(args.corpus), scheme=args.scheme)
-        if args.json:
-            json.dump(result.to_dict(), out, ensure_ascii=False, indent=2)
-            out.write("\n")
-        else:
-            out.write(render_review(result, style))
-        return 0
+        return _review(args, out, style)
     if args.command == "corpus" and args.corpus_command in {"add", "build", "sync-shipped"}:
         return _manage(args, out, style)
     corpus = _corpus(args.corpus)
@@ -142,6 +147,43 @@ def _run(args: argparse.Namespace, out: TextIO) -> int:
         return 0
     out.write(render_stats(str(_corpus_dir(args.corpus)), corpus.stats(), style))
     return 0
+
+
+def _review(args: argparse.Namespace, out: TextIO, style: Style) -> int:
+    text = _read_input(args.path)
+    old = None if args.previous is None else _read_input(args.previous)
+    if args.scheme is not None:
+        catalogue().get(args.scheme)  # an unknown id fails before the corpus is loaded
+    if args.docx is not None and args.docx.suffix.lower() != ".docx":
+        raise UsageError(f"--docx 的文件名须以 .docx 结尾：{args.docx}")
+    corpus = _corpus(args.corpus)
+    previous = None if old is None else review(old, corpus, scheme=args.scheme)
+    result = review(text, corpus, scheme=args.scheme, previous=previous)
+    report = present(result)
+    if args.docx is not None:
+        from core.annotated import review_document  # python-docx only when a .docx is asked for
+
+        original = Path(args.path).read_bytes() if _is_docx(args.path) else None
+        _write(args.docx, review_document(report, original=original))
+    if args.json:
+        json.dump(result.to_dict(), out, ensure_ascii=False, indent=2)
+        out.write("\n")
+    else:
+        out.write(render_review(report, style))
+        if args.docx is not None:
+            out.write(f"Word 批注版已保存：{args.docx}\n")
+    return 0
+
+
+def _is_docx(path: str) -> bool:
+    return path != "-" and Path(path).suffix.lower() == ".docx"
+
+
+def _write(path: Path, data: bytes) -> None:
+    try:
+        path.write_bytes(data)
+    except OSError as exc:
+        raise UsageError(f"无法写入 {path}（{exc.strerror}）") from None
 
 
 def _manage(args: argparse.Namespace, out: TextIO, style: Style) -> int:

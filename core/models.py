@@ -210,6 +210,30 @@ class BlockReview:
 
 
 @dataclass(frozen=True, slots=True)
+class Progress:
+    """What changed from the previous version's review to this one's."""
+
+    previous_grade: float | None
+    grade: float | None
+    resolved: tuple[tuple[Finding, str], ...]  # (finding, the text it quoted) of the old version
+    new: tuple[tuple[Finding, str], ...]
+    kept: int
+
+    def to_dict(self) -> dict[str, Any]:
+        return {
+            "previous_grade": self.previous_grade,
+            "grade": self.grade,
+            "resolved": [_quoted(f, quote) for f, quote in self.resolved],
+            "new": [_quoted(f, quote) for f, quote in self.new],
+            "kept": self.kept,
+        }
+
+
+def _quoted(finding: Finding, quote: str) -> dict[str, Any]:
+    return {**finding.to_dict(), "quote": quote}
+
+
+@dataclass(frozen=True, slots=True)
 class Review:
     """The result of reviewing one draft. `to_dict()` is the JSON contract."""
 
@@ -223,6 +247,7 @@ class Review:
     verdict: Verdict | None = None
     scheme: SchemeInfo | None = None
     notes: tuple[str, ...] = ()
+    progress: Progress | None = None  # when the draft is a new version of one reviewed before
 
     def to_dict(self) -> dict[str, Any]:
         return {
@@ -237,4 +262,115 @@ class Review:
             "duplicate_ratio": self.duplicate_ratio,
             "findings": [f.to_dict() for f in self.findings],
             "verdict": None if self.verdict is None else self.verdict.to_dict(),
-        }
+        } | ({} if self.progress is None else {"progress": self.progress.to_dict()})
+
+
+@dataclass(frozen=True, slots=True)
+class StoredScheme:
+    """The scheme a stored review names (its JSON form), read back for presenting it again."""
+
+    source: str
+    reason: str
+    fields: tuple[tuple[str, object], ...] = ()
+
+    def to_dict(self) -> dict[str, object]:
+        return dict(self.fields)
+
+    def get(self, key: str, default: object = None) -> object:
+        return dict(self.fields).get(key, default)
+
+
+def review_from_dict(data: dict[str, Any]) -> Review:
+    """A review from its JSON form (`Review.to_dict()`), as the history stores it. Keys added
+    since a row was written take their empty value, so old rows present like new ones."""
+    text = str(data.get("text", ""))
+    evidence = data.get("evidence", {})
+    scheme = data.get("scheme")
+    verdict = data.get("verdict")
+    return Review(
+        text=text,
+        scores=_scores(data.get("scores", {}), evidence),
+        dimension=data.get("dimension"),
+        blocks=tuple(_block(b) for b in data.get("blocks", [])),
+        matches=tuple(_match(m) for m in data.get("matches", [])),
+        duplicate_ratio=float(data.get("duplicate_ratio", 0.0)),
+        findings=tuple(finding_from_dict(f) for f in data.get("findings", [])),
+        verdict=None if not verdict else _verdict(verdict),
+        scheme=None if not scheme else _scheme(scheme),
+        notes=tuple(str(n) for n in data.get("notes", [])),
+        progress=None if not data.get("progress") else _progress(data["progress"]),
+    )
+
+
+def _progress(data: dict[str, Any]) -> Progress:
+    return Progress(
+        previous_grade=data.get("previous_grade"),
+        grade=data.get("grade"),
+        resolved=tuple((finding_from_dict(f), str(f.get("quote", ""))) for f in data["resolved"]),
+        new=tuple((finding_from_dict(f), str(f.get("quote", ""))) for f in data["new"]),
+        kept=int(data.get("kept", 0)),
+    )
+
+
+def finding_from_dict(data: dict[str, Any]) -> Finding:
+    return Finding(
+        start=int(data["start"]),
+        end=int(data["end"]),
+        check=data["check"],
+        severity=data["severity"],
+        message=str(data["message"]),
+        suggestion=str(data["suggestion"]),
+        code=str(data.get("code", "")),
+        figures=tuple((str(k), float(v)) for k, v in data.get("figures", {}).items()),
+    )
+
+
+def _scores(scores: dict[str, float], evidence: dict[str, list[str]]) -> tuple[DimensionScore, ...]:
+    return tuple(
+        DimensionScore(name, float(value), tuple(evidence.get(name, ())))
+        for name, value in scores.items()
+    )
+
+
+def _block(data: dict[str, Any]) -> BlockReview:
+    return BlockReview(
+        start=int(data["start"]),
+        end=int(data["end"]),
+        section=data.get("section"),
+        heading_dimension=data.get("heading_dimension"),
+        dimension=data.get("dimension"),
+        scores=_scores(data.get("scores", {}), data.get("evidence", {})),
+    )
+
+
+def _match(data: dict[str, Any]) -> Match:
+    return Match(
+        start=int(data["start"]),
+        end=int(data["end"]),
+        score=float(data["score"]),
+        source=str(data["source"]),
+        source_text=str(data["source_text"]),
+        kind=data.get("kind", "sentence"),
+    )
+
+
+def _verdict(data: dict[str, Any]) -> Verdict:
+    return Verdict(
+        grade=float(data["grade"]),
+        breakdown=tuple((str(k), float(v)) for k, v in data.get("breakdown", {}).items()),
+        fixes=tuple(str(f) for f in data.get("fixes", [])),
+        coverage=tuple(
+            DimensionCoverage(
+                name, int(c.get("problems", 0)), int(c.get("measures", 0)), float(c["score"])
+            )
+            for name, c in data.get("coverage", {}).items()
+        ),
+    )
+
+
+def _scheme(data: dict[str, Any]) -> StoredScheme:
+    return StoredScheme(
+        source=str(data.get("source", "")),
+        reason=str(data.get("reason", data.get("title", ""))),
+        fields=tuple(data.items()),
+    )

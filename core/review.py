@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from dataclasses import replace
+
 from core.analysis import analyse
 from core.checks import CheckContext, run_checks
 from core.checks.idioms import fixed_expressions
@@ -12,6 +14,7 @@ from core.genre import foreign_genre
 from core.matching import THRESHOLD, duplicate_ratio
 from core.models import Review
 from core.verdict import make_verdict
+from core.versions import progress
 
 TRADITIONAL_NOTE = (
     "材料使用繁体字，已按简体字分析（繁体字本身不计为错别字）；上报前请确认用字要求。"
@@ -25,12 +28,14 @@ def review(
     scheme: str | None = None,
     preferred: str | None = None,
     threshold: float = THRESHOLD,
+    previous: Review | None = None,
 ) -> Review:
     """Analyse once (scheme, structure, scores, matches), run the checks, grade the whole.
 
     `scheme` forces a scheme id; `preferred` is used when the draft shows no clue of its frame
     (a user's remembered choice, a deployment default); otherwise it is detected, declared by
-    the draft's own aspect headings, or the newest shipped scheme.
+    the draft's own aspect headings, or the newest shipped scheme. With `previous` (the review
+    of an earlier version of this draft) the review says what changed (`progress`).
     """
     analysis = analyse(text, corpus, scheme=scheme, preferred=preferred, threshold=threshold)
     context = CheckContext(analysis, corpus.model.tokenizer)
@@ -39,7 +44,7 @@ def review(
     notes = ((TRADITIONAL_NOTE,) if analysis.traditional else ()) + (
         (GENRE_NOTES[genre],) if genre else ()
     )
-    return Review(
+    result = Review(
         text=analysis.text,
         scores=analysis.scores,
         dimension=analysis.dimension,
@@ -51,6 +56,7 @@ def review(
         scheme=analysis.choice,
         notes=notes,
     )
+    return result if previous is None else replace(result, progress=progress(previous, result))
 
 
 def warm_up(corpus: Corpus) -> None:

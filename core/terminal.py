@@ -6,7 +6,8 @@ from dataclasses import dataclass
 
 from core import labels
 from core.corpus import CorpusStats
-from core.models import BlockReview, DimensionScore, Finding, Match, Passage, Review, Verdict
+from core.models import Passage
+from core.presentation import CopyItem, Report, progress_line
 from core.schemes import Catalogue, Scheme
 
 BAR_WIDTH = 20
@@ -40,132 +41,125 @@ def bar(score: float, width: int = BAR_WIDTH) -> str:
     return ("█" * full + partial).ljust(width, "·")
 
 
-def render_review(result: Review, style: Style) -> str:
-    """The whole report: scores, duplicates highlighted in the text, sources, blocks."""
+def render_review(report: Report, style: Style) -> str:
+    """The whole report: what changed, verdict, scores, findings, the text with near-copies
+    marked, their sources, blocks."""
     parts = [
-        _header(result, style),
-        _verdict(result.verdict, style),
-        _scores(result.scores, style, whole=result.verdict is not None),
-        _findings(result.text, result.findings, style),
-        _highlighted(result, style),
-        _sources(result.matches, style),
-        _blocks(result, style),
+        _header(report, style),
+        _verdict(report, style),
+        _scores(report, style),
+        _findings(report, style),
+        _highlighted(report, style),
+        _sources(report.copies, style),
+        _blocks(report, style),
     ]
     return "\n\n".join(p for p in parts if p) + "\n"
 
 
-def _header(result: Review, style: Style) -> str:
-    top = result.dimension or "（未能判断，文字中缺少与各方面相关的表述）"
-    share = f"{result.duplicate_ratio * 100:.1f}%"
-    lines = [
-        f"{style.bold}材料审阅结果{style.reset}（{len(result.text)} 字，{len(result.blocks)} 块）",
-    ]
-    if result.scheme is not None:
-        lines.append(f"方案：{result.scheme.reason}")
-    lines += [
-        f"主要维度：{style.bold}{top}{style.reset}",
-        f"与语料库近似：{len(result.matches)} 处，占全文 {share}",
-    ]
-    lines += [f"{style.warn}注：{note}{style.reset}" for note in result.notes]
+def _header(report: Report, style: Style) -> str:
+    top = report.top_dimension or "（未能判断，文字中缺少与各方面相关的表述）"
+    lines = [f"{style.bold}材料审阅结果{style.reset}（{len(report.text)} 字）"]
+    if report.progress is not None:
+        lines.append(f"{style.bold}与上一版相比{style.reset}：{progress_line(report.progress)}")
+        lines += [
+            f"  {style.good}已解决{style.reset} [{c.label}] 「{_cut(c.quote)}」"
+            for c in report.progress.resolved
+        ]
+        lines += [
+            f"  {style.warn}新增{style.reset} [{c.label}] 「{_cut(c.quote)}」"
+            for c in report.progress.new
+        ]
+    if report.scheme_reason is not None:
+        lines.append(f"方案：{report.scheme_reason}")
+    lines += [f"主要维度：{style.bold}{top}{style.reset}", report.counts_line]
+    lines += [f"{style.warn}注：{note}{style.reset}" for note in report.notes]
     return "\n".join(lines)
 
 
-def _verdict(verdict: Verdict | None, style: Style) -> str:
-    if verdict is None:
+def _cut(text: str, limit: int = 30) -> str:
+    return text if len(text) <= limit else text[: limit - 1] + "…"
+
+
+def _verdict(report: Report, style: Style) -> str:
+    if report.grade is None:
         return ""
-    lines = [f"{style.bold}总评 {verdict.grade:.0f} 分{style.reset}"]
-    for key, value in verdict.breakdown:
-        lines.append(f"  {bar(value, 10)} {value:5.1f}  {labels.BREAKDOWN[key]}")
-    if verdict.fixes:
-        lines.append(f"{style.bold}最需要改的三件事{style.reset}")
-        lines += [f"  {n}. {fix}" for n, fix in enumerate(verdict.fixes, 1)]
+    lines = [f"{style.bold}总评 {report.grade:.0f} 分{style.reset}"]
+    for label, value in report.breakdown:
+        lines.append(f"  {bar(value, 10)} {value:5.1f}  {label}")
+    if report.top_fixes:
+        lines.append(f"{style.bold}{report.fixes_title}{style.reset}")
+        lines += [f"  {n}. {fix.shown()}" for n, fix in enumerate(report.top_fixes, 1)]
     lines.append(f"{style.bold}各方面覆盖{style.reset}（问题条数 / 对应措施 / 得分）")
-    for c in verdict.coverage:
-        mark = "" if c.problems else f"  {style.warn}未查摆{style.reset}"
-        lines.append(f"  {c.dimension}  {c.problems} / {c.measures} / {c.score:.0f}{mark}")
+    for name, problems, measures, score in report.coverage:
+        mark = "" if problems else f"  {style.warn}未查摆{style.reset}"
+        lines.append(f"  {name}  {problems} / {measures} / {score:.0f}{mark}")
     return "\n".join(lines)
 
 
-def _findings(text: str, findings: tuple[Finding, ...], style: Style) -> str:
-    if not findings:
+def _findings(report: Report, style: Style) -> str:
+    if not report.findings:
         return f"{style.good}没有发现需要修改的问题。{style.reset}"
-    lines = [f"{style.bold}审阅意见（{len(findings)} 条）{style.reset}"]
-    for n, f in enumerate(findings[:MAX_FINDINGS_SHOWN], 1):
+    lines = [f"{style.bold}审阅意见（{len(report.findings)} 条）{style.reset}"]
+    for f in report.findings[:MAX_FINDINGS_SHOWN]:
         colour = style.warn if f.severity == "high" else ""
-        where = text[f.start : f.end].replace("\n", " ")
-        where = where if len(where) <= 30 else where[:29] + "…"
+        copies = "".join(f"[{c.number}]" for c in f.copies)
+        seen = f"\n     {style.dim}近似来源见 {copies}{style.reset}" if copies else ""
         lines.append(
-            f"  {n}. {colour}[{labels.SEVERITIES[f.severity]}·{labels.CHECKS[f.check]}]"
-            f"{style.reset} 「{where}」\n     {f.message}\n"
-            f"     {style.dim}建议：{f.suggestion}{style.reset}"
+            f"  {f.number}. {colour}[{f.label}]{style.reset} 「{_cut(f.quote)}」\n"
+            f"     {f.message}\n     {style.dim}建议：{f.suggestion}{style.reset}{seen}"
         )
-    if len(findings) > MAX_FINDINGS_SHOWN:
-        lines.append(f"  另有 {len(findings) - MAX_FINDINGS_SHOWN} 条，用 --json 查看全部。")
+    if len(report.findings) > MAX_FINDINGS_SHOWN:
+        rest = len(report.findings) - MAX_FINDINGS_SHOWN
+        lines.append(f"  另有 {rest} 条，用 --json 或 --docx 查看全部。")
     return "\n".join(lines)
 
 
-def _scores(scores: tuple[DimensionScore, ...], style: Style, *, whole: bool) -> str:
-    title = "各方面覆盖度（按查摆的问题条数：1 条 50，2 条 75，3 条 88…）" if whole else "维度得分"
-    lines = [f"{style.bold}{title}{style.reset}"]
-    for s in scores:
-        evidence = "、".join(s.evidence[:4])
+def _scores(report: Report, style: Style) -> str:
+    lines = [f"{style.bold}{report.bars_title}{style.reset}"]
+    for b in report.bars:
+        evidence = "、".join(b.evidence[:4])
         why = f"  {style.dim}依据：{evidence}{style.reset}" if evidence else ""
-        lines.append(f"  {s.dimension}  {bar(s.score)} {s.score:5.1f}{why}")
+        lines.append(f"  {b.name}  {bar(b.score)} {b.score:5.1f}{why}")
     return "\n".join(lines)
 
 
-def _highlighted(result: Review, style: Style) -> str:
-    if not result.matches:
+def _highlighted(report: Report, style: Style) -> str:
+    if not report.copies:
         return ""
     out = [f"{style.bold}原文（标出处与语料库近似）{style.reset}"]
-    text, pos, pieces = result.text, 0, []
-    for n, m in enumerate(result.matches, 1):
-        copied = text[m.start : m.end]
-        pieces.append(text[pos : m.start])
+    text, pos, pieces = report.text, 0, []
+    for c in report.copies:
+        copied = text[c.start : c.end]
+        pieces.append(text[pos : c.start])
         if style.mark:
-            pieces.append(f"{style.mark}{copied}{style.reset}{style.warn}[{n}]{style.reset}")
+            pieces.append(f"{style.mark}{copied}{style.reset}{style.warn}[{c.number}]{style.reset}")
         else:  # without colour, brackets show where a near-copy starts and ends
-            pieces.append(f"【{copied}】[{n}]")
-        pos = m.end
+            pieces.append(f"【{copied}】[{c.number}]")
+        pos = c.end
     pieces.append(text[pos:])
     out.append("".join(pieces))
     return "\n".join(out)
 
 
-def _sources(matches: tuple[Match, ...], style: Style) -> str:
-    if not matches:
+def _sources(copies: tuple[CopyItem, ...], style: Style) -> str:
+    if not copies:
         return f"{style.good}未发现与语料库近似的段落。{style.reset}"
     lines = [f"{style.bold}近似来源{style.reset}"]
-    for n, m in enumerate(matches, 1):
-        kind = "整句" if m.kind == "sentence" else "分句"
-        lines.append(f"  [{n}] {kind}相似度 {m.score:.1f} · 来源：{m.source}")
-        lines.append(f"      {style.dim}来源原文：{m.source_text}{style.reset}")
+    for c in copies:
+        lines.append(f"  [{c.number}] {c.kind}相似度 {c.score:.1f} · 来源：{c.source}")
+        lines.append(f"      {style.dim}来源原文：{c.source_text}{style.reset}")
     lines.append(
         "  建议：以上表述与已有材料高度近似，请结合本人本单位的具体事例重写，避免照搬照抄。"
     )
     return "\n".join(lines)
 
 
-def _blocks(result: Review, style: Style) -> str:
-    if len(result.blocks) < 2:
+def _blocks(report: Report, style: Style) -> str:
+    if not report.heading_hints:
         return ""
-    lines = [f"{style.bold}分块{style.reset}"]
-    for block in result.blocks:
-        lines.append("  " + _block_line(result.text, block, style))
+    lines = [f"{style.bold}归类提示{style.reset}"]
+    lines += [f"  {style.warn}{hint}{style.reset}" for hint in report.heading_hints]
     return "\n".join(lines)
-
-
-def _block_line(text: str, block: BlockReview, style: Style) -> str:
-    opening = text[block.start : block.end].split("\n", 1)[0][:24]
-    where = _SECTION_NAMES[block.section]
-    found = block.dimension or "—"
-    line = f"[{where}] {opening}… → {found}"
-    if block.heading_dimension and block.dimension and block.heading_dimension != block.dimension:
-        line += (
-            f"  {style.warn}标题为“{block.heading_dimension}”，"
-            f"内容更接近“{block.dimension}”，请核对归类。{style.reset}"
-        )
-    return line
 
 
 def render_examples(

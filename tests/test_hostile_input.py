@@ -12,6 +12,8 @@ from hypothesis import strategies as st
 
 from bot.render import review_messages
 from core import Corpus, DraftInputError, review
+from core.models import review_from_dict
+from core.presentation import present
 from core.reading import decode_text, docx_text
 from tests.bot.test_handlers import assert_valid_html
 
@@ -33,13 +35,13 @@ def test_any_text_reviews_and_renders_to_valid_html(corpus: Corpus, text: str) -
     data = result.to_dict()
     for finding in data["findings"] + data["matches"]:
         assert 0 <= finding["start"] <= finding["end"] <= len(data["text"])
-    for message in review_messages(data, number=1):
+    for message in review_messages(present(review_from_dict(data)), number=1):
         assert_valid_html(message)
 
 
 def test_a_line_of_100000_characters(corpus: Corpus) -> None:
     result = review("学习不够深入" * 17000, corpus)
-    assert result.text and all(len(m) <= 4096 for m in review_messages(result.to_dict()))
+    assert result.text and all(len(m) <= 4096 for m in review_messages(present(result)))
 
 
 def test_a_docx_zip_bomb_is_refused() -> None:

@@ -52,6 +52,7 @@ class FakeBotApi:
     _changed: threading.Condition = field(default_factory=threading.Condition)
     _message_ids: itertools.count[int] = field(default_factory=lambda: itertools.count(1000))
     _update_ids: itertools.count[int] = field(default_factory=lambda: itertools.count(1))
+    _markup_removed: set[tuple[int, int]] = field(default_factory=set)
 
     # -- what tests do -------------------------------------------------------------------------
     def push(self, update: dict[str, Any]) -> int:
@@ -126,7 +127,22 @@ class FakeBotApi:
         answer = getattr(self, f"_{method}", None)
         if answer is None:
             return False, f"Not Found: method {method} is not faked"
-        return True, answer(params)
+        try:
+            return True, answer(params)
+        except BadRequestAnswer as refused:  # Telegram's 400, e.g. "message is not modified"
+            return False, refused
+
+    def _editMessageReplyMarkup(self, params: dict[str, Any]) -> dict[str, Any]:
+        key = (int(params.get("chat_id") or 0), int(params.get("message_id") or 0))
+        with self._changed:
+            if key in self._markup_removed:
+                raise BadRequestAnswer(
+                    "Bad Request: message is not modified: specified new message content and "
+                    "reply markup are exactly the same as a current content and reply markup of "
+                    "the message"
+                )
+            self._markup_removed.add(key)
+        return self._message(params, message_id=key[1])
 
     def _getMe(self, params: dict[str, Any]) -> dict[str, Any]:
         return {
@@ -164,6 +180,30 @@ class FakeBotApi:
             "text": str(params.get("text", "")),
         }
 
+    def _sendDocument(self, params: dict[str, Any]) -> dict[str, Any]:
+        sent = self._message(params)
+        name, data = _upload(params, "document")
+        sent["document"] = {
+            "file_id": f"sent-{len(data)}",
+            "file_unique_id": "s",
+            "file_name": name,
+        }
+        return sent
+
+    def _sendPhoto(self, params: dict[str, Any]) -> dict[str, Any]:
+        sent = self._message(params)
+        sent["photo"] = [{"file_id": "p", "file_unique_id": "p", "width": 1, "height": 1}]
+        return sent
+
+    def uploads(self, chat_id: int, method: str = "sendDocument") -> list[tuple[str, bytes]]:
+        """The files sent to `chat_id` by `method`: (file name, bytes)."""
+        with self._changed:
+            return [
+                _upload(c.params, "document" if method == "sendDocument" else "photo")
+                for c in self.calls
+                if c.method == method and c.params.get("chat_id") == chat_id
+            ]
+
     def _getFile(self, params: dict[str, Any]) -> dict[str, Any]:
         file_id = str(params["file_id"])
         return {
@@ -182,6 +222,23 @@ class FakeBotApi:
     _deleteWebhook = _setMyCommands = _sendChatAction = _answerCallbackQuery = _true
     _answerInlineQuery = _setWebhook = _close = _logOut = _true
     _setMyDescription = _setMyShortDescription = _true
+
+
+class BadRequestAnswer(Exception):
+    """What a faked method raises to answer 400 with this description."""
+
+    status = 400
+
+
+FILES = "__files__"  # uploaded files: field name -> (file name, bytes)
+
+
+def _upload(params: dict[str, Any], field: str) -> tuple[str, bytes]:
+    """The file a send method uploaded in `field` ("attach://name" points into the upload)."""
+    reference = str(params.get(field, ""))
+    files: dict[str, tuple[str, bytes]] = params.get(FILES, {})
+    key = reference.removeprefix("attach://")
+    return files.get(key) or files.get(field) or ("", b"")
 
 
 def decode_form(form: dict[str, str]) -> dict[str, Any]:

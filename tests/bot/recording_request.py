@@ -7,7 +7,7 @@ from typing import Any
 
 from telegram.request import BaseRequest, RequestData
 
-from tests.bot.fake_api import FakeBotApi
+from tests.bot.fake_api import FILES, FakeBotApi
 
 
 class RecordingRequest(BaseRequest):
@@ -40,10 +40,17 @@ class RecordingRequest(BaseRequest):
             data = self.api.download(url)
             return (200, data) if data is not None else (404, b"")
         params = dict(request_data.parameters) if request_data else {}
+        if request_data is not None and request_data.contains_files:
+            params[FILES] = {
+                name: (str(value[0]), bytes(value[1]))
+                for name, value in request_data.multipart_data.items()
+                if isinstance(value, tuple)
+            }
         ok, result = self.api.handle(url.rsplit("/", 1)[-1], params)
+        status = 200 if ok else getattr(result, "status", 404)
         body = (
             {"ok": True, "result": result}
             if ok
-            else {"ok": False, "error_code": 404, "description": result}
+            else {"ok": False, "error_code": status, "description": str(result)}
         )
-        return (200 if ok else 404), json.dumps(body).encode()
+        return status, json.dumps(body).encode()

@@ -19,6 +19,7 @@ from bot.render import (
 )
 from bot.storage import ReviewSummary, StoredReview
 from core import Corpus, review
+from core.presentation import present
 from tests.bot.test_handlers import assert_valid_html
 
 
@@ -54,16 +55,16 @@ def test_any_escaped_text_splits_into_valid_messages(raw: str) -> None:
 
 def test_review_rendering_escapes_and_quotes(corpus: Corpus) -> None:
     text = "<i>班子成员思想不够解放</i>，工作按部就班、因循守旧、求稳怕变。"
-    messages = review_messages(review(text, corpus).to_dict(), number=5)
+    messages = review_messages(present(review(text, corpus)), number=5)
     joined = "\n".join(messages)
     assert "第 5 号" in joined
-    assert "&lt;/i&gt;" in joined and "<i>班子" not in joined
+    assert "&lt;/i&gt;" in joined and "<i>班子成员思想不够解放</i>" not in joined
     for message in messages:
         assert_valid_html(message)
 
 
 def test_review_without_dimension_or_matches(corpus: Corpus) -> None:
-    [message] = review_messages(review("今天天气很好。", corpus).to_dict())
+    [message] = review_messages(present(review("今天天气很好。", corpus)))
     assert "未能判断" in message and "未发现" in message
 
 
@@ -111,7 +112,7 @@ def test_a_shared_review_carries_the_grade_and_fixes_and_with_full_the_findings(
 
 
 def test_findings_and_verdict_are_rendered(corpus: Corpus, sample_draft: str) -> None:
-    messages = review_messages(review(sample_draft, corpus).to_dict(), number=1)
+    messages = review_messages(present(review(sample_draft, corpus)), number=1)
     joined = "\n".join(messages)
     assert "总评" in joined and "最需要改的三件事" in joined
     assert "审阅意见" in joined and "[重要·错别字]" in joined and "建议：改为“时间”" in joined
@@ -121,6 +122,6 @@ def test_findings_and_verdict_are_rendered(corpus: Corpus, sample_draft: str) ->
 
 def test_a_clean_paragraph_says_nothing_needs_fixing(corpus: Corpus) -> None:
     text = "一是调查研究走过场。今年4月我到石桥镇调研高标准农田建设，只听了汇报，没有进村入户，导致6月灌溉渠漏水没有及时发现。"
-    result = review(text, corpus).to_dict()
-    assert result["findings"] == []
-    assert "未发现需要修改的问题" in "\n".join(review_messages(result))
+    result = review(text, corpus)
+    assert result.findings == ()
+    assert "未发现需要修改的问题" in "\n".join(review_messages(present(result)))

@@ -28,7 +28,7 @@ from tests.bot.fake_api import FakeBotApi
 ALICE, BOB = 1001, 1002
 DRAFT = "一是理论学习不够系统，往往以会代学，去年只读完两本原著，没有形成读书笔记。"
 ANONYMOUS = int(u.ANONYMOUS_ADMIN["id"])
-PERSONAL = {"history", "show", "delete", "forget"}
+PERSONAL = {"history", "show", "word", "compare", "delete", "forget"}
 
 # A channel's own post: no `from` at all, the channel as `sender_chat`.
 CHANNEL_POST = {

@@ -6,11 +6,13 @@ import contextlib
 import json
 import socket
 import threading
+from email.parser import BytesParser
+from email.policy import HTTP
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from typing import Any
 from urllib.parse import parse_qsl, unquote
 
-from tests.bot.fake_api import TOKEN, FakeBotApi, decode_form
+from tests.bot.fake_api import FILES, TOKEN, FakeBotApi, decode_form
 
 
 class StandInServer:
@@ -38,6 +40,22 @@ class StandInServer:
     def __exit__(self, *exc: object) -> None:
         self._server.shutdown()
         self._server.server_close()
+
+
+def _multipart(kind: str, body: bytes) -> dict[str, Any]:
+    """A multipart upload (sendDocument, sendPhoto): fields decoded as a form, files kept."""
+    parsed = BytesParser(policy=HTTP).parsebytes(f"Content-Type: {kind}\r\n\r\n".encode() + body)
+    form: dict[str, str] = {}
+    files: dict[str, tuple[str, bytes]] = {}
+    for part in parsed.iter_parts():
+        name = part.get_param("name", header="content-disposition")
+        data = part.get_payload(decode=True) or b""
+        filename = part.get_filename()
+        if filename is not None:
+            files[str(name)] = (filename, data)
+        else:
+            form[str(name)] = data.decode("utf-8")
+    return {**decode_form(form), FILES: files}
 
 
 class _QuietServer(ThreadingHTTPServer):
@@ -98,12 +116,15 @@ class _Handler(BaseHTTPRequestHandler):
         if ok:
             self._json(200, {"ok": True, "result": result})
         else:
-            self._json(404, {"ok": False, "error_code": 404, "description": result})
+            status = getattr(result, "status", 404)
+            self._json(status, {"ok": False, "error_code": status, "description": str(result)})
 
     def _params(self, body: bytes) -> dict[str, Any]:
         kind = self.headers.get("Content-Type", "")
         if kind.startswith("application/json"):
             return dict(json.loads(body or b"{}"))
+        if kind.startswith("multipart/form-data"):
+            return _multipart(kind, body)
         return decode_form(dict(parse_qsl(body.decode("utf-8"), keep_blank_values=True)))
 
     def _json(self, status: int, payload: dict[str, Any]) -> None:

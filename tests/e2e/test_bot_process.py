@@ -11,6 +11,7 @@ import signal
 import subprocess
 import sys
 import time
+from collections.abc import Callable
 from pathlib import Path
 
 import docx
@@ -18,11 +19,16 @@ import pytest
 
 from tests.bot import updates as u
 from tests.bot.fake_api import TOKEN, Call, FakeBotApi
+from tests.bot.long_drafts import long_draft, split_like_a_client
 from tests.conftest import EXAMPLES, ROOT
+from tests.core.defects import DEFECTS
 from tests.e2e.server import StandInServer
+from tests.pdf_files import text_pdf
+from tests.test_word_document import _anchored
 
 ALICE, BOB = 501, 502
 PASTED = "一是理论学习不够系统，往往以会代学，去年只读完两本原著，没有形成读书笔记。"
+IDIOM = next(d for d in DEFECTS if d.name == "idiom_slip")
 COPIED = "班子成员思想不够解放，工作按部就班、因循守旧、求稳怕变。对解决制约事业改革发展的瓶颈问题办法不多，思维方式上还习惯于凭经验考虑问题，对工作改革思考不深，主动思考、主动改革、主动改进的意识还不够强烈。"
 
 
@@ -172,7 +178,7 @@ def test_the_bot_end_to_end(api: FakeBotApi, bot: BotProcess) -> None:
     ask(api, u.text(ALICE, long_draft), ALICE, "第 5 号")
     listing_after = ask(api, u.command(ALICE, "/history"), ALICE, "最近的审阅记录")
     long_replies = [str(c.params["text"]) for c in api.sent(ALICE)[before:-1]]
-    assert len(long_replies) > 1, "a 20,000-character draft needs several messages"
+    assert len(long_replies) <= 2, "a 20,000-character draft's reply fits a screen or two"
     assert all(len(t) <= 4096 for t in long_replies)
     assert "<b>5</b>." in listing_after
 
@@ -208,3 +214,67 @@ def test_sigterm_in_polling_mode_finishes_the_review_in_flight(
     listing = ask(api, u.command(BOB, "/history"), BOB, "最近的审阅记录")
     assert "<b>1</b>." in listing
     assert [c for c in api.sent(BOB) if c.at > restarted_at] == [api.sent(BOB)[-1]]  # nothing twice
+
+
+def _sent_to(chat_id: int, method: str) -> Callable[[Call], bool]:
+    return lambda c: c.method == method and c.params.get("chat_id") == chat_id
+
+
+@pytest.mark.slow
+def test_a_split_paste_its_word_document_a_new_version_sharing_and_files(
+    api: FakeBotApi, bot: BotProcess
+) -> None:
+    """Issue 14's path through the real process: three split messages → one review, one history
+    entry and a .docx with comments on the right words; the fixed version → progress first;
+    /share with grade and fixes; 你好 not stored; a PDF and a UTF-16 file reviewed."""
+    draft = long_draft().replace(IDIOM.old, IDIOM.new, 1)
+    parts = split_like_a_client(draft)
+    assert len(draft) > 9000 and len(parts) == 3
+    with api.batch():  # sent back to back, as a client sends a long paste
+        for part in parts:
+            api.push(u.text(ALICE, part))
+    first = api.wait_for(lambda c: "审阅结果" in str(c.params.get("text")), timeout=60)[0]
+    assert "3 条消息已合并" in first.params["text"] and "第 1 号" in first.params["text"]
+    api.wait_for(_sent_to(ALICE, "sendDocument"), timeout=60)
+    [(name, data)] = api.uploads(ALICE)
+    assert name.endswith(".docx")
+    anchored = _anchored(docx.Document(io.BytesIO(data)))
+    assert [w for c, w in anchored.items() if "错别字" in c] == [IDIOM.new[-4:]]
+    listing = ask(api, u.command(ALICE, "/history"), ALICE, "最近的审阅记录")
+    assert "<b>1</b>." in listing and "<b>2</b>." not in listing
+
+    fixed = split_like_a_client(long_draft())
+    with api.batch():
+        for part in fixed:
+            api.push(u.text(ALICE, part))
+    second = api.wait_for(lambda c: "第 2 号" in str(c.params.get("text")), timeout=60)[0]
+    opening = str(second.params["text"]).split("\n")
+    assert opening[1] == "<i>连续收到的 3 条消息已合并为一篇材料审阅。</i>"
+    assert opening[2].startswith("<b>与第 1 号相比</b>") and "已解决 1 条" in opening[2]
+
+    shared = ask(api, u.command(ALICE, "/share 2", chat_id=u.GROUP_ID), u.GROUP_ID, "分享")
+    assert ("总评" in shared and "最需要改" in shared) or "未发现需要修改的问题" in shared
+
+    chat = ask(api, u.text(ALICE, "你好"), ALICE)
+    assert "不是对照检查材料" in chat
+    api.files["pdf"] = text_pdf([PASTED])
+    from_pdf = ask(
+        api,
+        u.document(ALICE, "pdf", "稿.pdf", len(api.files["pdf"]), "application/pdf"),
+        ALICE,
+        "第 3 号",
+    )
+    assert "理论学习" in from_pdf
+    api.files["u16"] = "\ufeff".encode("utf-16-le") + PASTED.encode("utf-16-le")
+    from_utf16 = ask(
+        api,
+        u.document(ALICE, "u16", "稿.txt", len(api.files["u16"]), "text/plain"),
+        ALICE,
+        "第 4 号",
+    )
+    assert "理论学习" in from_utf16
+    listing = ask(api, u.command(ALICE, "/history"), ALICE, "最近的审阅记录")
+    assert "<b>4</b>." in listing and "<b>5</b>." not in listing  # 你好 was not stored
+    bot.stop()
+    log = bot.log_file.read_text(encoding="utf-8", errors="replace")
+    assert parts[0][200:230] not in log and PASTED[:15] not in log
