@@ -200,10 +200,8 @@ async def private_only(update: Update, context: BotContext) -> None:
 
 
 def _grade_of(stored: StoredReview) -> str:
-    verdict = stored.review.get("verdict")
-    return (
-        f"总评 {verdict['grade']:.0f} 分" if verdict else f"{len(stored.review['findings'])} 条意见"
-    )
+    report = _report(stored)
+    return f"总评 {report.grade:.0f} 分" if report.grade is not None else report.counts_line
 
 
 def _number_arg(context: BotContext) -> int | None:

@@ -8,10 +8,13 @@ import subprocess
 import sys
 from pathlib import Path
 
+import docx
 import pytest
 
 from core.cli import main
+from core.reading import docx_text
 from tests.conftest import EXAMPLES, ROOT
+from tests.pdf_files import text_pdf
 
 SAMPLE = EXAMPLES / "sample_draft.txt"
 
@@ -170,6 +173,18 @@ def _bad(tmp_path: Path, seeds_copy: Path) -> dict[str, tuple[list[str], str]]:
             "语料目录不存在",
         ),
         "empty corpus": (["corpus", "stats", "--corpus", str(tmp_path / "emptydir")], "没有 .txt"),
+        "docx output not named .docx": (
+            ["review", str(SAMPLE), "--docx", str(tmp_path / "out.txt"), *corpus],
+            "--docx",
+        ),
+        "docx output in a missing folder": (
+            ["review", str(SAMPLE), "--docx", str(tmp_path / "no" / "out.docx"), *corpus],
+            "无法写入",
+        ),
+        "previous version missing": (
+            ["review", str(SAMPLE), "--previous", str(tmp_path / "old.txt"), *corpus],
+            "找不到文件",
+        ),
         "no command": ([], "参数有误"),
         "unknown option": (["review", "--bogus"], "参数有误"),
     }
@@ -192,6 +207,9 @@ def _bad(tmp_path: Path, seeds_copy: Path) -> dict[str, tuple[list[str], str]]:
         "bad count",
         "missing corpus",
         "empty corpus",
+        "docx output not named .docx",
+        "docx output in a missing folder",
+        "previous version missing",
         "no command",
         "unknown option",
     ],
@@ -350,3 +368,77 @@ def test_examples_for_another_years_aspect(
     )
     assert code == 0
     assert "2024年党纪学习教育（六大纪律）" in out
+
+
+def _comments(path: Path) -> dict[str, str]:
+    from tests.test_word_document import _anchored
+
+    return _anchored(docx.Document(str(path)))
+
+
+def test_review_writes_the_annotated_word_document_for_text_and_pdf(
+    capsys: pytest.CaptureFixture[str], seeds_copy: Path, tmp_path: Path
+) -> None:
+    out = tmp_path / "reviewed.docx"
+    code, said, err = run(
+        capsys,
+        "review",
+        str(SAMPLE),
+        "--docx",
+        str(out),
+        "--corpus",
+        str(seeds_copy),
+        "--color",
+        "never",
+    )
+    assert code == 0, err
+    assert f"Word 批注版已保存：{out}" in said
+    comments = _comments(out)
+    assert comments[next(c for c in comments if "时问" in c)] == "时问"
+    copies = [words for c, words in comments.items() if c.startswith("[近似")]
+    assert len(copies) == 5 and all(words in SAMPLE.read_text(encoding="utf-8") for words in copies)
+    pdf = tmp_path / "draft.pdf"
+    pdf.write_bytes(text_pdf(["一是理论学习不够系统，往往以会代学，去年只读完两本原著。"]))
+    code, said, err = run(
+        capsys, "review", str(pdf), "--docx", str(out), "--corpus", str(seeds_copy)
+    )
+    assert code == 0, err
+    assert "理论学习" in docx_text(out.read_bytes())
+
+
+def test_a_users_docx_is_annotated_in_place(
+    capsys: pytest.CaptureFixture[str], seeds_copy: Path, tmp_path: Path
+) -> None:
+    source = docx.Document()
+    source.add_heading("对照检查材料", level=1)
+    table = source.add_table(rows=1, cols=2)
+    table.cell(0, 0).text = "一是调研不深，今年只下乡两次，熟视无堵群众反映的积水问题。"
+    table.cell(0, 1).text = "二是学习不够系统。"
+    draft = tmp_path / "mine.docx"
+    source.save(str(draft))
+    out = tmp_path / "mine-reviewed.docx"
+    code, _, err = run(
+        capsys, "review", str(draft), "--docx", str(out), "--corpus", str(seeds_copy)
+    )
+    assert code == 0, err
+    result = docx.Document(str(out))
+    assert len(result.tables) == 1 and "Heading 1" in [p.style.name for p in result.paragraphs]
+    comments = _comments(out)
+    assert comments[next(c for c in comments if "熟视无睹" in c)] == "熟视无堵"
+
+
+def test_previous_version_opens_the_report_and_the_json(
+    capsys: pytest.CaptureFixture[str], seeds_copy: Path, tmp_path: Path
+) -> None:
+    fixed = tmp_path / "v2.txt"
+    fixed.write_text(SAMPLE.read_text(encoding="utf-8").replace("时问", "时间"), encoding="utf-8")
+    args = ["review", str(fixed), "--previous", str(SAMPLE), "--corpus", str(seeds_copy)]
+    code, said, err = run(capsys, *args, "--color", "never")
+    assert code == 0, err
+    second = said.split("\n")[1]
+    assert second.startswith("与上一版相比：总评") and "已解决 1 条，新增 0 条" in second
+    code, said, _ = run(capsys, *args, "--json")
+    progress = json.loads(said)["progress"]
+    assert [f["quote"] for f in progress["resolved"]] == ["时问"] and progress["new"] == []
+    code, said, _ = run(capsys, "review", str(fixed), "--json", "--corpus", str(seeds_copy))
+    assert "progress" not in json.loads(said)

@@ -319,7 +319,7 @@ async def test_users_only_ever_see_their_own_reviews(
     app: AppType, api: FakeBotApi, store: SqlReviewStore
 ) -> None:
     await feed(app, u.text(ALICE, DRAFT))
-    for forged in ["/show 1", "/delete 1", "/share 1"]:
+    for forged in ["/show 1", "/word 1", "/delete 1", "/share 1"]:
         await feed(app, u.command(BOB, forged))
         assert "没有找到您的第 1 号记录" in texts(api, BOB)[-1]
     await feed(app, u.command(BOB, "/history"))
