@@ -11,6 +11,9 @@ from core.chart import aspect_chart, find_cjk_font
 from core.presentation import Report
 
 log = logging.getLogger(__name__)
+# A draft declaring dozens of aspects of its own would make a picture taller than Telegram takes
+# (width + height ≤ 10,000 px); its bars are in the reply anyway.
+MOST_BARS = 12
 
 
 @functools.cache
@@ -27,7 +30,7 @@ def _font(setting: Path | None) -> Path | None:
 def score_chart(report: Report, setting: Path | None) -> bytes | None:
     """The chart of the aspect scores, or None when no font can draw Chinese."""
     font = _font(setting)
-    if font is None or not report.bars:
+    if font is None or not 0 < len(report.bars) <= MOST_BARS:
         return None
     title = "各方面覆盖" if report.whole else "各方面得分"
     if report.grade is not None:

@@ -12,6 +12,7 @@ import asyncio
 import contextlib
 import logging
 from collections.abc import AsyncIterator
+from datetime import UTC, datetime
 from pathlib import PurePosixPath
 
 from sqlalchemy.exc import SQLAlchemyError
@@ -69,7 +70,13 @@ async def review_text(update: Update, context: BotContext) -> None:
     if joiner is None:
         paste: Paste | None = Paste(message.text, 1)
     else:
-        paste = await joiner.take(message.chat_id, message.message_id, message.date, message.text)
+        paste = await joiner.take(
+            message.chat_id,
+            message.message_id,
+            message.date,
+            message.text,
+            forwarded=message.forward_origin is not None,
+        )
     if paste is not None:  # None: a later part of a paste its first part's handler reviews
         await _review_and_reply(update, message, context, paste.text, joined=paste.parts)
 
@@ -164,14 +171,19 @@ async def _review_and_reply(
     # Nothing may be awaited before the lock: it is taken in the order the drafts arrived.
     async with found.queues.lock(asker):  # this user's drafts in the order they were sent
         preferred = await preferred_scheme(found, asker if person else None)
-        history = await _latest(found.store, asker) if unsaved is None else []
+        # Progress quotes the earlier version: only in the private chat it was written in.
+        private = message.chat.type == ChatType.PRIVATE
+        history = await _latest(found.store, asker) if unsaved is None and private else []
         async with _typing(context, message.chat_id):
             done, earlier = await asyncio.to_thread(
                 _review_as_version, text, found.corpus, preferred, history
             )
         stored = None
         if unsaved is None:
-            stored = await _store(found.store, asker, message.chat_id, text, done.to_dict())
+            # Stored without its progress: that quotes the earlier version, which /delete of
+            # that version must take away for good (/compare works it out again).
+            kept = {k: v for k, v in done.to_dict().items() if k != "progress"}
+            stored = await _store(found.store, asker, message.chat_id, text, kept)
             unsaved = None if stored else "提示：本次审阅结果未能保存到历史记录，请稍后再试。"
         report = present(done)
         number = stored.number if stored else None
@@ -193,7 +205,13 @@ def _review_as_version(
     """The review, compared with the newest stored review of an earlier version of this draft
     (and that version's number), if the user has one."""
     earlier = next((s for s in history if is_new_version(s.draft, text)), None)
-    previous = None if earlier is None else review_from_dict(earlier.review)
+    previous = None
+    if earlier is not None:
+        try:
+            previous = review_from_dict(earlier.review)
+        except (KeyError, TypeError, ValueError):  # a row in a form this code cannot read
+            log.warning("review %s of an earlier version could not be read", earlier.number)
+            earlier = None
     done = review(text, corpus, preferred=preferred, previous=previous)
     return done, None if earlier is None else earlier.number
 
@@ -203,7 +221,7 @@ async def _latest(store: ReviewStore, user_id: int) -> list[StoredReview]:
     review goes on without progress)."""
     try:
         return await store.latest(user_id, VERSIONS_LOOKED_AT)
-    except (SQLAlchemyError, OSError):
+    except Exception:  # storage down, or rows this key cannot open: review without progress
         log.exception("could not read earlier reviews for user %s", user_id)
         return []
 
@@ -220,19 +238,26 @@ async def send_attachments(
     """The score chart (when a CJK font is installed) and the annotated Word document. Either
     failing is logged and said; the review itself has already been sent."""
     suffix = f"第{number}号" if number is not None else "本次"
-    try:
-        if chart:
+    if chart:
+        try:
             png = await asyncio.to_thread(score_chart, report, found.config.chart_font)
             if png is not None:
                 await message.reply_photo(png, caption="各方面得分")
-        document = await asyncio.to_thread(annotated.review_document, report, original=original)
+        except Exception:  # the chart is a picture of what the reply says: go on without it
+            log.exception("could not send the chart of a review")
+    try:
+        when = datetime.now(UTC)  # Word shows it in the reader's own time zone
+        document = await asyncio.to_thread(
+            annotated.review_document, report, original=original, when=when
+        )
         await message.reply_document(
             document, filename=f"审阅意见-{suffix}.docx", caption="审阅意见（Word 批注版）"
         )
     except Exception:  # a broken attachment must not hide that the review was sent
-        log.exception("could not send the attachments of a review")
+        log.exception("could not send the Word document of a review")
+        again = f"，可稍后发送 /word {number} 重试" if number is not None else ""
         with contextlib.suppress(Exception):
-            await message.reply_text("附件（图表或 Word 文档）生成失败，审阅结果见上。")
+            await message.reply_text(f"Word 批注版生成或发送失败{again}；审阅结果见上。")
 
 
 def _refusal(text: str, found: Services, asker: int) -> str | None:

@@ -16,9 +16,11 @@ import contextlib
 from dataclasses import dataclass, field
 from datetime import datetime
 
-# Telegram's limit is 4,096 UTF-16 units; clients cut a little earlier, at a line or a word.
-PART_CHARS = 3000
-SENT_TOGETHER_SECONDS = 5  # the parts of one paste go out within a second or two
+# Telegram's limit is 4,096 UTF-16 units; clients cut a little earlier, at a line or a word. A
+# draft that fits one message is rarely this long, and then only waits, never merges, unless the
+# next message of the chat follows it within seconds.
+PART_CHARS = 3500
+SENT_TOGETHER_SECONDS = 3  # the parts of one paste go out within a second or two
 
 
 @dataclass(frozen=True, slots=True)
@@ -46,10 +48,13 @@ class PasteJoiner:
         self._part_chars = part_chars
         self._pending: dict[int, _Pending] = {}
 
-    async def take(self, chat_id: int, message_id: int, date: datetime, text: str) -> Paste | None:
+    async def take(
+        self, chat_id: int, message_id: int, date: datetime, text: str, *, forwarded: bool = False
+    ) -> Paste | None:
+        """`forwarded`: messages forwarded together are separate messages, never one paste."""
         # Nothing is awaited before the paste is registered: parts are taken in arrival order.
         pending = self._pending.get(chat_id)
-        if pending is not None and self._continues(pending, message_id, date):
+        if pending is not None and not forwarded and self._continues(pending, message_id, date):
             pending.parts.append((message_id, text))
             pending.last_id, pending.last_date = message_id, date
             if len(text) < self._part_chars:
@@ -59,13 +64,16 @@ class PasteJoiner:
             return None
         if pending is not None:
             pending.closed.set()  # something else arrived: the paste before it is complete
-        if len(text) < self._part_chars or self._wait <= 0:
+        if forwarded or len(text) < self._part_chars or self._wait <= 0:
             return Paste(text, 1)
         mine = _Pending([(message_id, text)], message_id, date)
         self._pending[chat_id] = mine
-        await self._collect(mine)
-        if self._pending.get(chat_id) is mine:
-            del self._pending[chat_id]
+        try:
+            await self._collect(mine)
+        finally:  # also when cancelled: the chat must not keep an open paste that eats messages
+            mine.closed.set()
+            if self._pending.get(chat_id) is mine:
+                del self._pending[chat_id]
         parts = [t for _, t in sorted(mine.parts)]
         return Paste("\n".join(parts), len(parts))
 
@@ -82,12 +90,14 @@ class PasteJoiner:
             pending.touched.clear()
             closed = asyncio.ensure_future(pending.closed.wait())
             touched = asyncio.ensure_future(pending.touched.wait())
-            done, waiting = await asyncio.wait(
-                {closed, touched}, timeout=self._wait, return_when=asyncio.FIRST_COMPLETED
-            )
-            for task in waiting:
-                task.cancel()
-                with contextlib.suppress(asyncio.CancelledError):
-                    await task
+            try:
+                done, _ = await asyncio.wait(
+                    {closed, touched}, timeout=self._wait, return_when=asyncio.FIRST_COMPLETED
+                )
+            finally:
+                for task in (closed, touched):
+                    task.cancel()
+                    with contextlib.suppress(asyncio.CancelledError):
+                        await task
             if not done:
                 pending.closed.set()  # the wait passed with no further part

@@ -26,6 +26,7 @@ from core.presentation import (
 from core.text import compare_key
 
 MESSAGE_LIMIT = 4096
+SCHEME_REASON_CHARS = 120  # a draft declaring dozens of aspects names them all in its reason
 QUOTE_CHARS = 160
 HISTORY_NAME_CHARS = 32  # a title: 张三同志2024年度民主生活会个人对照检查材料
 BAR_CELLS = 10
@@ -104,7 +105,13 @@ def review_messages(
     messages were taken as one paste; `attached` whether a Word document follows."""
     head = [_title(number), *_joined(joined), *_progress_head(report, previous)]
     head += _headline(report)
-    blocks = ["\n".join(head), *_details(report)]
+    if attached:
+        rest = "见随附的 Word 文档"
+    elif number is not None:
+        rest = f"发送 /word {number} 查看全部"
+    else:
+        rest = ""
+    blocks = ["\n".join(head), *_details(report, rest)]
     if attached:
         blocks.append("<i>全部意见已作为批注标在随附的 Word 文档中。</i>")
     elif number is not None and len(report.findings) > 0:
@@ -133,7 +140,7 @@ def _headline(report: Report, *, quoted: bool = True) -> list[str]:
     """Scheme, grade and counts, the three fixes, missing aspects, notes."""
     lines = []
     if report.scheme_reason:
-        lines.append(f"方案：{escape(report.scheme_reason)}")
+        lines.append(f"方案：{escape(clip(report.scheme_reason, SCHEME_REASON_CHARS))}")
     if not report.whole:  # a paragraph: which aspect it reads as (a draft has coverage)
         top = report.top_dimension
         lines.append(
@@ -158,11 +165,12 @@ def _headline(report: Report, *, quoted: bool = True) -> list[str]:
     return lines
 
 
-def _details(report: Report) -> list[str]:
-    """Folded blocks, each capped so the whole reply stays within one message where it can."""
+def _details(report: Report, rest: str) -> list[str]:
+    """Folded blocks, each capped so the whole reply stays within one message where it can;
+    `rest` says where what did not fit can be read."""
     blocks = [
-        _folded("与上一版相比的变化", _change_lines(report), DETAIL_BUDGET["progress"]),
-        _folded(_findings_title(report), _finding_lines(report), DETAIL_BUDGET["findings"]),
+        _folded("与上一版相比的变化", _change_lines(report), DETAIL_BUDGET["progress"], rest),
+        _folded(_findings_title(report), _finding_lines(report), DETAIL_BUDGET["findings"], rest),
         _folded(
             f"近似段落（另 {len(report.loose_copies)} 处，与已有材料高度相似，建议结合本人"
             "本单位的具体事例改写）"
@@ -171,6 +179,7 @@ def _details(report: Report) -> list[str]:
             "的具体事例改写）",
             _copy_lines(report.loose_copies),
             DETAIL_BUDGET["copies"],
+            rest,
         ),
         _folded(_bars_title(report), _bar_lines(report), DETAIL_BUDGET["bars"]),
         _folded("归类提示", [escape(clip(h, 80)) for h in report.heading_hints], 400),
@@ -181,8 +190,9 @@ def _details(report: Report) -> list[str]:
 DETAIL_BUDGET = {"progress": 500, "findings": 1800, "copies": 700, "bars": 600}
 
 
-def _folded(title: str, entries: list[str], budget: int) -> str:
-    """`<b>title</b>` and an expandable quote of as many entries as fit in `budget`."""
+def _folded(title: str, entries: list[str], budget: int, rest: str = "") -> str:
+    """`<b>title</b>` and an expandable quote of as many entries as fit in `budget`; `rest`
+    says where the others can be read."""
     if not entries:
         return ""
     shown: list[str] = []
@@ -193,7 +203,8 @@ def _folded(title: str, entries: list[str], budget: int) -> str:
         shown.append(entry)
         used += len(entry) + 1
     if len(shown) < len(entries):
-        shown.append(f"……另有 {len(entries) - len(shown)} 条，见 Word 文档。")
+        where = f"，{rest}" if rest else ""
+        shown.append(f"……另有 {len(entries) - len(shown)} 条{where}。")
     body = "\n".join(shown)
     return f"<b>{escape(title)}</b>\n<blockquote expandable>{body}</blockquote>"
 
@@ -223,9 +234,7 @@ def _finding_lines(report: Report, *, all_of_them: bool = False) -> list[str]:
     for f in report.findings:
         if f.number in report.top_findings and not all_of_them:
             continue
-        source = "".join(
-            f"\n   来源：{escape(c.source)}（相似度 {c.score:.0f}）" for c in f.copies[:1]
-        )
+        source = "".join(f"\n   来源：{escape(c.source)}（相似度 {c.score:.0f}）" for c in f.copies)
         lines.append(
             f"{f.number}. <b>[{escape(f.label)}]</b> 「{escape(clip(f.quote, 40))}」"
             f"\n   {escape(f.message)}\n   <i>建议：{escape(f.suggestion)}</i>{source}"
@@ -293,7 +302,7 @@ def summary_message(
     # The draft's words (even its first line) reach the group only with "full".
     head = [
         f"<b>{header}</b>（第 {stored.number} 号，{_when(stored.created_at, zone)}）",
-        *_headline(report, quoted=full),
+        *_headline(report, quoted=False),  # "full" lists every finding with its words below
     ]
     blocks = ["\n".join(head)]
     blocks.append(_folded(_bars_title(report), _bar_lines(report), DETAIL_BUDGET["bars"]))

@@ -156,7 +156,15 @@ class SqlReviewStore:
                 .order_by(ReviewRecord.number.desc())
                 .limit(limit)
             )
-            return [self._stored(record) for record in records.all()]
+            return [s for s in map(self._readable, records.all()) if s is not None]
+
+    def _readable(self, record: ReviewRecord) -> StoredReview | None:
+        """The row, or None when it cannot be opened (sealed with another key, damaged)."""
+        try:
+            return self._stored(record)
+        except Exception:
+            log.warning("review %s of user %s cannot be opened", record.number, record.user_id)
+            return None
 
     async def get(self, user_id: int, number: int) -> StoredReview | None:
         async with self._sessions() as session:

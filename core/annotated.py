@@ -4,15 +4,22 @@ that is what they sent (core/word.py does the Word side)."""
 
 from __future__ import annotations
 
+from datetime import datetime
+
 from core.presentation import Report, progress_line
 from core.word import WordNote, annotated_docx
 
 COPY_ADVICE = "建议：与已有材料高度近似，请结合本人本单位的具体事例改写。"
 
 
-def review_document(report: Report, *, original: bytes | None = None) -> bytes:
-    """The annotated .docx for `report`; `original` is the .docx the text was read from."""
-    return annotated_docx(report.text, word_notes(report), summary_lines(report), original=original)
+def review_document(
+    report: Report, *, original: bytes | None = None, when: datetime | None = None
+) -> bytes:
+    """The annotated .docx for `report`; `original` is the .docx the text was read from, `when`
+    the time its comments carry (none without it)."""
+    return annotated_docx(
+        report.text, word_notes(report), summary_lines(report), original=original, when=when
+    )
 
 
 def word_notes(report: Report) -> tuple[WordNote, ...]:
@@ -37,6 +44,8 @@ def summary_lines(report: Report) -> tuple[str, ...]:
     lines = []
     if report.progress is not None:
         lines.append("与上一版相比：" + progress_line(report.progress))
+        lines += [f"  已解决 [{c.label}] 「{c.quote}」" for c in report.progress.resolved]
+        lines += [f"  新增 [{c.label}] 「{c.quote}」" for c in report.progress.new]
     if report.scheme_reason:
         lines.append(f"方案：{report.scheme_reason}")
     grade = f"总评 {report.grade:.0f} 分 · " if report.grade is not None else ""

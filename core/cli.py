@@ -11,6 +11,7 @@ import json
 import os
 import sys
 from collections.abc import Callable, Mapping, Sequence
+from datetime import UTC, datetime
 from pathlib import Path
 from typing import NoReturn, TextIO
 
@@ -164,7 +165,7 @@ def _review(args: argparse.Namespace, out: TextIO, style: Style) -> int:
         from core.annotated import review_document  # python-docx only when a .docx is asked for
 
         original = Path(args.path).read_bytes() if _is_docx(args.path) else None
-        _write(args.docx, review_document(report, original=original))
+        _write(args.docx, review_document(report, original=original, when=datetime.now(UTC)))
     if args.json:
         json.dump(result.to_dict(), out, ensure_ascii=False, indent=2)
         out.write("\n")

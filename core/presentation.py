@@ -71,6 +71,7 @@ class TopFix:
     advice: str
     quote: str | None = None
     source: str | None = None  # where a copied sentence among those words comes from
+    finding: int | None = None  # the number of the finding it comes from
 
     def shown(self, *, quoted: bool = True) -> str:
         source = f"（来源：{self.source}）" if self.source else ""
@@ -248,7 +249,7 @@ def _top_fixes(
     used = []
     for f in findings[: TOP_FIXES - len(fixes)]:
         source = f"{f.copies[0].source}，相似度 {f.copies[0].score:.0f}" if f.copies else None
-        fixes.append(TopFix(f"{f.label.split('·')[1]}：{f.suggestion}", f.quote, source))
+        fixes.append(TopFix(f"{f.label.split('·')[1]}：{f.suggestion}", f.quote, source, f.number))
         used.append(f.number)
     return tuple(fixes), used
 

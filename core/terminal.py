@@ -88,7 +88,12 @@ def _verdict(report: Report, style: Style) -> str:
         lines.append(f"  {bar(value, 10)} {value:5.1f}  {label}")
     if report.top_fixes:
         lines.append(f"{style.bold}{report.fixes_title}{style.reset}")
-        lines += [f"  {n}. {fix.shown()}" for n, fix in enumerate(report.top_fixes, 1)]
+        # A finding's fix points at it in the list below instead of quoting it twice.
+        lines += [
+            f"  {n}. {fix.shown(quoted=False)}"
+            + (f"（见意见 {fix.finding}）" if fix.finding else "")
+            for n, fix in enumerate(report.top_fixes, 1)
+        ]
     lines.append(f"{style.bold}各方面覆盖{style.reset}（问题条数 / 对应措施 / 得分）")
     for name, problems, measures, score in report.coverage:
         mark = "" if problems else f"  {style.warn}未查摆{style.reset}"

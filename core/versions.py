@@ -13,6 +13,9 @@ SHINGLE = 4  # characters: a light edit keeps most of a sentence's 4-grams
 # a new version of the earlier. A rewritten half of a draft stays above it; one paragraph of a
 # whole draft, or another draft on the same year's aspects, stays far below.
 SAME_DRAFT = 0.35
+# And the shorter at least this share of the longer: a section or a paragraph of a draft sent on
+# its own is not a new version of the whole (nothing in the rest was "resolved").
+SAME_LENGTH = 0.6
 
 
 def similarity(earlier: str, later: str) -> float:
@@ -25,6 +28,9 @@ def similarity(earlier: str, later: str) -> float:
 
 
 def is_new_version(earlier: str, later: str) -> bool:
+    a, b = len(compare_key(earlier)), len(compare_key(later))
+    if not a or not b or min(a, b) / max(a, b) < SAME_LENGTH:
+        return False
     return similarity(earlier, later) >= SAME_DRAFT
 
 

@@ -47,8 +47,10 @@ from __future__ import annotations
 
 import bisect
 import copy
+import datetime as dt
 import io
 import re
+import zipfile
 from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import cast
@@ -137,11 +139,14 @@ def annotated_docx(
     *,
     original: bytes | None = None,
     author: str = AUTHOR,
+    when: dt.datetime | None = None,
 ) -> bytes:
     """A .docx with every note as a Word comment on its span of `text` and `summary` on top.
 
     With `original` (the .docx `text` was read from), that document is annotated; otherwise a
     new one is built from `text`. An original that cannot be opened falls back to the latter.
+    The comments are dated `when` (undated without it) and the package's entries carry a fixed
+    time, so the same input gives the same bytes.
     """
     author = _xml_safe(author)
     if original is not None:
@@ -150,12 +155,16 @@ def annotated_docx(
         except Exception:  # python-docx raises many kinds (zip, lxml, KeyError…) on bad files
             summary = [*summary, UNOPENED]
         else:
-            return _annotate_original(document, text, notes, summary, author)
-    return _annotate_new(text, notes, summary, author)
+            return _annotate_original(document, text, notes, summary, author, when)
+    return _annotate_new(text, notes, summary, author, when)
 
 
 def _annotate_new(
-    text: str, notes: Sequence[WordNote], summary: Sequence[str], author: str
+    text: str,
+    notes: Sequence[WordNote],
+    summary: Sequence[str],
+    author: str,
+    when: dt.datetime | None,
 ) -> bytes:
     document = docx.Document()
     document.add_heading(TITLE, level=1)
@@ -164,7 +173,7 @@ def _annotate_new(
     separator = document.add_paragraph(TEXT_SEPARATOR)
     # One paragraph per line, one run each: "\t" and "\r" become one-character w:tab / w:br.
     units = [_paragraph_runs(document.add_paragraph(_xml_safe(line))) for line in text.split("\n")]
-    unplaced = _annotate(document, units, text, notes, author)
+    unplaced = _annotate(document, units, text, notes, author, when)
     for line in _unplaced_lines(text, unplaced):
         separator.insert_paragraph_before(line)
     return _saved(document)
@@ -176,8 +185,9 @@ def _annotate_original(
     notes: Sequence[WordNote],
     summary: Sequence[str],
     author: str,
+    when: dt.datetime | None,
 ) -> bytes:
-    unplaced = _annotate(document, _document_units(document), text, notes, author)
+    unplaced = _annotate(document, _document_units(document), text, notes, author, when)
     block = [
         HEADING,
         *(_xml_safe(line) for line in summary),
@@ -198,9 +208,22 @@ def _annotate_original(
 
 
 def _saved(document: WordDocument) -> bytes:
+    """The package, its entries re-dated to a fixed time (zip entries carry the save time)."""
     buffer = io.BytesIO()
     document.save(buffer)
-    return buffer.getvalue()
+    fixed = io.BytesIO()
+    with (
+        zipfile.ZipFile(io.BytesIO(buffer.getvalue())) as source,
+        zipfile.ZipFile(fixed, "w", zipfile.ZIP_DEFLATED) as target,
+    ):
+        for entry in source.infolist():
+            stamped = zipfile.ZipInfo(entry.filename, date_time=_PACKAGE_TIME)
+            stamped.compress_type = zipfile.ZIP_DEFLATED
+            target.writestr(stamped, source.read(entry.filename))
+    return fixed.getvalue()
+
+
+_PACKAGE_TIME = (1980, 1, 1, 0, 0, 0)
 
 
 def _document_units(document: WordDocument) -> list[list[CT_R]]:
@@ -487,6 +510,7 @@ def _annotate(
     text: str,
     notes: Sequence[WordNote],
     author: str,
+    when: dt.datetime | None,
 ) -> list[WordNote]:
     """Put the notes on the units' runs as comments; return those with nowhere to go."""
     layout = _Layout(units)
@@ -511,7 +535,9 @@ def _annotate(
             words = text[span[0] : span[1]] if span else ""
             comment = _NOT_FOUND.format(_snippet(words)) + "\n" + comment
         runs = [Run(segments[0].run, document.part), Run(segments[-1].run, document.part)]
-        document.add_comment(runs, text=_xml_safe(comment), author=author, initials=initials)
+        made = document.add_comment(runs, text=_xml_safe(comment), author=author, initials=initials)
+        # python-docx dates a comment "now"; the caller's time (or none) keeps output repeatable.
+        made._comment_elm.date = when
         if where.exact and where.note.highlight:
             for segment in segments:
                 Run(segment.run, document.part).font.highlight_color = WD_COLOR_INDEX.YELLOW

@@ -494,3 +494,15 @@ def test_ten_thousand_characters_with_150_notes_are_quick() -> None:
     began = time.perf_counter()
     annotated_docx(text, notes, SUMMARY)
     assert time.perf_counter() - began < 1.5
+
+
+def test_the_same_input_gives_the_same_bytes(original: bytes, text: str) -> None:
+    import datetime as dt
+
+    notes = [_at(text, text[5:15], "意见")]
+    when = dt.datetime(2026, 3, 1, 9, 30, tzinfo=dt.UTC)
+    for source in (original, None):
+        once = annotated_docx(text, notes, ["摘要"], original=source, when=when)
+        assert once == annotated_docx(text, notes, ["摘要"], original=source, when=when)
+        [comment] = _open(once).comments
+        assert comment.timestamp == when

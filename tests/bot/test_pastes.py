@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import asyncio
+import contextlib
 from datetime import UTC, datetime, timedelta
 
 from bot.pastes import PasteJoiner
@@ -54,3 +55,21 @@ async def test_joining_off_answers_every_message_alone() -> None:
     joiner = PasteJoiner(wait=0)
     paste = await asyncio.wait_for(joiner.take(1, 10, T0, LONG), timeout=1)
     assert paste is not None and paste.parts == 1
+
+
+async def test_messages_forwarded_together_are_not_joined() -> None:
+    joiner = PasteJoiner(wait=30)
+    first = await asyncio.wait_for(joiner.take(1, 10, T0, LONG, forwarded=True), timeout=1)
+    second = await asyncio.wait_for(joiner.take(1, 11, T0, SHORT, forwarded=True), timeout=1)
+    assert first is not None and second is not None and (first.parts, second.parts) == (1, 1)
+
+
+async def test_a_cancelled_wait_leaves_no_open_paste_behind() -> None:
+    joiner = PasteJoiner(wait=30)
+    first = asyncio.ensure_future(joiner.take(1, 10, T0, LONG))
+    await asyncio.sleep(0)
+    first.cancel()
+    with contextlib.suppress(asyncio.CancelledError):
+        await first
+    after = await asyncio.wait_for(joiner.take(1, 11, T0, SHORT), timeout=1)
+    assert after is not None and after.text == SHORT  # reviewed, not swallowed

@@ -7,6 +7,7 @@ import asyncio
 import io
 
 import docx
+import pytest
 
 from bot.app import AppType
 from bot.storage import SqlReviewStore
@@ -118,3 +119,54 @@ async def test_a_users_own_docx_is_annotated_in_place(app: AppType, api: FakeBot
     assert any(text.startswith("（一）") for text in bold)
     anchored = _anchored(document)
     assert any(words == IDIOM.at for comment, words in anchored.items() if "错别字" in comment)
+
+
+async def test_a_group_review_never_shows_progress_from_private_drafts(
+    app: AppType, api: FakeBotApi, store: SqlReviewStore
+) -> None:
+    await feed(app, u.text(ALICE, IDIOM.apply(CLEAN)))  # privately
+    own = u.text(ALICE, CLEAN, chat_id=u.GROUP_ID)
+    await feed(app, u.command(ALICE, "/review", chat_id=u.GROUP_ID, reply_to=own))
+    [posted] = reviews(api, u.GROUP_ID)
+    assert "相比" not in posted and IDIOM.new not in posted
+
+
+async def test_stored_reviews_keep_no_quotes_of_the_earlier_version(
+    app: AppType, api: FakeBotApi, store: SqlReviewStore
+) -> None:
+    await feed(app, u.text(ALICE, IDIOM.apply(CLEAN)))
+    await feed(app, u.text(ALICE, CLEAN))
+    assert "已解决 1 条" in reviews(api, ALICE)[-1]
+    stored = await store.get(ALICE, 2)
+    assert stored is not None and "progress" not in stored.review
+    await feed(app, u.command(ALICE, "/delete 1"))
+    await feed(app, u.command(ALICE, "/show 2"))
+    assert IDIOM.at not in texts(api, ALICE)[-1]
+
+
+async def test_an_unreadable_earlier_review_does_not_stop_a_new_one(
+    app: AppType, api: FakeBotApi, store: SqlReviewStore
+) -> None:
+    broken = {"text": CLEAN, "findings": [{"no": "fields"}], "verdict": {"grade": "x"}}
+    await store.add(user_id=ALICE, chat_id=ALICE, draft=CLEAN, review=broken)
+    await feed(app, u.text(ALICE, CLEAN))
+    [reply] = reviews(api, ALICE)
+    assert "第 2 号" in reply and "相比" not in reply
+
+
+async def test_a_failing_chart_still_sends_the_word_document(
+    app: AppType, api: FakeBotApi, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    def broken(*args: object) -> bytes:
+        raise RuntimeError("no chart today")
+
+    monkeypatch.setattr("bot.handlers.score_chart", broken)
+    await feed(app, u.text(ALICE, CLEAN))
+    assert len(api.uploads(ALICE)) == 1
+
+
+async def test_a_section_sent_alone_is_not_a_new_version(app: AppType, api: FakeBotApi) -> None:
+    await feed(app, u.text(ALICE, IDIOM.apply(CLEAN)))
+    problems = CLEAN.split("二、")[0]
+    await feed(app, u.text(ALICE, problems))
+    assert "相比" not in reviews(api, ALICE)[-1]

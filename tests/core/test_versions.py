@@ -81,3 +81,9 @@ def test_a_stored_review_reads_back_into_the_same_review(corpus: Corpus) -> None
         "duplicate_ratio": 0.0,
     }
     assert review_from_dict(old).findings == () and review_from_dict(old).verdict is None
+
+
+def test_a_section_or_a_paragraph_of_a_draft_is_not_a_new_version() -> None:
+    problems = CLEAN.split("二、")[0]
+    assert similarity(CLEAN, problems) >= SAME_DRAFT  # alike, but only a part
+    assert not is_new_version(CLEAN, problems) and not is_new_version(problems, CLEAN)
