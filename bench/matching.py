@@ -35,6 +35,8 @@ from rapidfuzz import fuzz, process
 from core.corpus import read_corpus_texts
 from core.matching import (
     CLAUSE_MARGIN,
+    FRAGMENT_MIN_CHARS,
+    FRAGMENT_THRESHOLD,
     MIN_KEY_CHARS,
     THRESHOLD,
     MatchIndex,
@@ -50,7 +52,8 @@ from core.text import compare_key, normalize
 
 ROOT = Path(__file__).resolve().parent.parent
 SENTENCES_PER_DOCUMENT = 300
-KINDS = ("edited", "reordered", "lifted")
+KINDS = ("edited", "reordered", "lifted", "fragment")
+FRAGMENT_CHARS = (14, 34)  # a distinctive stretch of a longer corpus clause
 
 
 class Generator:
@@ -159,6 +162,8 @@ def plant(segment: Segment, count: int) -> list[tuple[str, list[tuple[int, int, 
         pieces: list[tuple[str, str]] = []
         for kind in (*KINDS, rng.choice(KINDS)):
             source = segment.sources[rng.randrange(len(segment))]
+            while kind == "fragment" and not _fragment_room(source):
+                source = segment.sources[rng.randrange(len(segment))]
             pieces.append((_copy(generator, source, kind), kind))
         while sum(len(p) for p, _ in pieces) < 500:
             pieces.append((generator.novel(), "novel"))
@@ -177,7 +182,28 @@ def _copy(generator: Generator, source: str, kind: str) -> str:
     return copied if copied.endswith(("。", "！", "？")) else copied + "。"
 
 
+def _fragment_room(source: str) -> bool:
+    """A source with a clause long enough to lift a fragment out of (and leave some behind)."""
+    return any(len(c) >= FRAGMENT_CHARS[0] + 6 for c in _clauses(source))
+
+
+def _fragment(generator: Generator, source: str) -> str:
+    """14–34 characters from inside the source's longest clause, one character changed in half
+    of them, standing as a clause of new text."""
+    rng = generator.rng
+    clause = max(_clauses(source), key=len)
+    length = rng.randint(FRAGMENT_CHARS[0], min(FRAGMENT_CHARS[1], len(clause) - 6))
+    start = rng.randint(0, len(clause) - length)
+    piece = clause[start : start + length]
+    if rng.random() < 0.5:
+        at = rng.randrange(len(piece))
+        piece = piece[:at] + rng.choice(generator.alphabet) + piece[at + 1 :]
+    return f"{generator.clause(8)}，{piece}，{generator.clause(9)}。"
+
+
 def _copy_of_kind(generator: Generator, source: str, kind: str) -> str:
+    if kind == "fragment":
+        return _fragment(generator, source)
     clauses = _clauses(source)
     if kind == "edited" or (kind == "reordered" and len(clauses) < 2):
         return generator.edit(source, generator.rng.uniform(0.01, 0.08))
@@ -249,10 +275,13 @@ class Exhaustive:
     """The same matching rules, with every query scored against every corpus sentence/clause."""
 
     def __init__(self, segment: Segment) -> None:
+        self.segment = segment
         self.keys = [segment.ngrams.key(r) for r in range(len(segment))]
         self.key_stock = np.array([segment.is_stock(k) for k in self.keys])
         self.clauses = [c for k in self.keys for c in k.split(" ")]
         self.clause_stock = np.array([segment.is_stock(c) for c in self.clauses])
+        self.wholes = [k.replace(" ", "") for k in self.keys]
+        self.whole_lengths = np.array([len(w) for w in self.wholes])
 
     def matches(self, doc: Any) -> list[tuple[int, int]]:
         found = []
@@ -263,13 +292,30 @@ class Exhaustive:
             ):
                 found.append((sentence.start, sentence.end))
                 continue
-            for clause in sentence.clauses if len(sentence.clauses) > 1 else ():
+            long_enough = key_length(key) >= FRAGMENT_MIN_CHARS
+            for clause in sentence.clauses if len(sentence.clauses) > 1 or long_enough else ():
                 ckey = compare_key(doc.text[clause.start : clause.end])
-                if len(ckey) >= MIN_KEY_CHARS and self._found(
+                if len(ckey) < MIN_KEY_CHARS:
+                    continue
+                if self._found(
                     ckey, self.clauses, self.clause_stock, THRESHOLD + CLAUSE_MARGIN, reorder=False
-                ):
+                ) or self._fragment(ckey):
                     found.append((clause.start, clause.end))
         return found
+
+    def _fragment(self, ckey: str) -> bool:
+        """The product's fragment rule over every corpus sentence: the best window of a longer
+        sentence scores at least FRAGMENT_THRESHOLD and the piece is not a stock formula."""
+        if len(ckey) < FRAGMENT_MIN_CHARS or self.segment.is_stock(ckey):
+            return False
+        scores = process.cdist(
+            [ckey],
+            self.wholes,
+            scorer=fuzz.partial_ratio,
+            score_cutoff=FRAGMENT_THRESHOLD,
+            workers=-1,
+        )[0]
+        return bool(np.any((scores >= FRAGMENT_THRESHOLD) & (self.whole_lengths > len(ckey))))
 
     @staticmethod
     def _found(

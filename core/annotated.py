@@ -31,7 +31,7 @@ def word_notes(report: Report) -> tuple[WordNote, ...]:
         WordNote(
             c.start,
             c.end,
-            f"[近似·{c.kind}相似度 {c.score:.0f}] 来源：{c.source}\n来源原文：{c.source_text}\n"
+            f"[近似·{c.kind}相似度 {c.score:.0f}] 来源：{c.source}\n来源原文：{c.source_words}\n"
             + COPY_ADVICE,
             highlight=True,
         )

@@ -22,7 +22,7 @@ from pathlib import Path
 import numpy as np
 import numpy.typing as npt
 
-from core.packed import PackedStrings
+from core.packed import PackedStrings, mapped
 
 U16 = npt.NDArray[np.uint16]
 U32 = npt.NDArray[np.uint32]
@@ -139,10 +139,12 @@ class NgramIndex:
             return nothing, cut
         # Gather all selected posting slices at once: position = slice start + offset in slice.
         within = np.arange(total, dtype=np.int64) - np.repeat(np.cumsum(lengths) - lengths, lengths)
-        ids = self.postings[np.repeat(starts, lengths) + within].astype(np.int64)
-        width = len(self) + 1
-        pairs, hits = np.unique(np.repeat(query_of, lengths) * width + ids, return_counts=True)
-        return _top_per_query(pairs // width, pairs % width, hits, needs, limit), cut
+        ids = self.postings[np.repeat(starts, lengths) + within]
+        # Count per query (a few thousand 32-bit ids each), never one sort of every pair.
+        bounds = np.searchsorted(np.repeat(query_of, lengths), np.arange(len(queries) + 1))
+        return [
+            _top(ids[bounds[q] : bounds[q + 1]], int(needs[q]), limit) for q in range(len(queries))
+        ], cut
 
     def deep_candidates(
         self,
@@ -251,23 +253,20 @@ class NgramIndex:
     @classmethod
     def load(cls, folder: Path) -> NgramIndex:
         """Memory-mapped: loading costs nothing until pages are touched."""
-        arrays = {
-            n: np.load(folder / f"{n}.npy", mmap_mode="r", allow_pickle=False) for n in _ARRAYS
-        }
+        arrays = {n: mapped(folder / f"{n}.npy") for n in _ARRAYS}
         return cls(PackedStrings.load(folder, "keys"), **arrays)
 
 
-def _top_per_query(
-    owners: I64, ids: I64, hits: npt.NDArray[np.intp], needs: npt.NDArray[np.intp], limit: int
-) -> list[I64]:
-    out: list[I64] = []
-    bounds = np.searchsorted(owners, np.arange(len(needs) + 1))
-    for q, need in enumerate(needs):
-        lo, hi = int(bounds[q]), int(bounds[q + 1])
-        good = hits[lo:hi] >= need
-        q_ids, q_hits = ids[lo:hi][good], hits[lo:hi][good]
-        if len(q_ids) > limit:
-            top = np.argpartition(-q_hits, limit - 1)[:limit]
-            q_ids, q_hits = q_ids[top], q_hits[top]
-        out.append(q_ids[np.lexsort((q_ids, -q_hits))])
-    return out
+def _top(ids: U32, need: int, limit: int) -> I64:
+    """The `limit` ids found most often in one query's posting lists (at least `need` times),
+    most hits first, then lowest id."""
+    if len(ids) == 0:
+        return np.zeros(0, dtype=np.int64)
+    distinct, hits = np.unique(ids, return_counts=True)
+    good = hits >= need
+    found: I64
+    found, hits = distinct[good].astype(np.int64), hits[good]
+    if len(found) > limit:
+        top = np.argpartition(-hits, limit - 1)[:limit]
+        found, hits = found[top], hits[top]
+    return found[np.lexsort((found, -hits))]

@@ -21,7 +21,7 @@ from rapidfuzz import fuzz
 
 from core.index import NgramIndex
 from core.models import Document, Match, Sentence, Span
-from core.packed import PackedStrings
+from core.packed import PackedStrings, mapped
 from core.text import compare_key, counted_chars, spaced_key
 
 MIN_KEY_CHARS = 10  # shorter pieces are stock one-liners, not copies worth reporting
@@ -30,6 +30,11 @@ STOCK_MIN_DOCUMENTS = 3
 THRESHOLD = 80.0  # whole sentences: an 8% edit still scores about 90
 CLAUSE_MARGIN = 5.0  # clauses are short, so one shared formula moves them more: ask for more
 CANDIDATES = 16
+# A piece of a draft this long that lies, lightly edited, inside a longer corpus sentence is a
+# lifted fragment (a distinctive part of someone else's sentence), scored by the best-aligned
+# window of the source; shorter pieces inside long sentences are too often common phrasing.
+FRAGMENT_MIN_CHARS = 14
+FRAGMENT_THRESHOLD = 90.0
 
 
 def sentence_key(text: str, sentence: Sentence) -> str:
@@ -90,7 +95,7 @@ class Segment:
     def load(cls, folder: Path) -> Segment:
         return cls(
             ngrams=NgramIndex.load(folder),
-            documents=np.load(folder / "documents.npy", mmap_mode="r", allow_pickle=False),
+            documents=mapped(folder / "documents.npy"),
             sources=PackedStrings.load(folder, "sources"),
             stock=np.load(folder / "stock.npy", allow_pickle=False),
         )
@@ -173,6 +178,7 @@ class _Hit:
     score: float
     segment: int
     row: int
+    fragment: bool = False  # matched a window inside a longer source clause or sentence
 
 
 def find_matches(
@@ -186,13 +192,16 @@ def find_matches(
     for (sentence, _), hit in zip(whole, hits, strict=True):
         if hit is not None:
             found[sentence.start] = (
-                _match(sentence, hit, index, "sentence"),
+                _match(doc.text, sentence, hit, index, "sentence"),
                 (hit.segment, hit.row),
             )
+    # Clauses of unmatched sentences, and a one-clause sentence long enough to be a fragment
+    # lifted out of a longer corpus sentence.
     pieces = [
         (clause, key)
-        for sentence, _ in sentences
-        if sentence.start not in found and len(sentence.clauses) > 1
+        for sentence, whole_key in sentences
+        if sentence.start not in found
+        and (len(sentence.clauses) > 1 or key_length(whole_key) >= FRAGMENT_MIN_CHARS)
         for clause in sentence.clauses
         if len(key := compare_key(doc.text[clause.start : clause.end])) >= MIN_KEY_CHARS
     ]
@@ -203,7 +212,11 @@ def find_matches(
         strict=True,
     ):
         if hit is not None:
-            found[clause.start] = (_match(clause, hit, index, "clause"), (hit.segment, hit.row))
+            kind: Literal["clause", "fragment"] = "fragment" if hit.fragment else "clause"
+            found[clause.start] = (
+                _match(doc.text, clause, hit, index, kind),
+                (hit.segment, hit.row),
+            )
     ordered = [found[start] for start in sorted(found)]
     return tuple(_merge_adjacent(doc.text, ordered))
 
@@ -217,10 +230,10 @@ def _best_hits(
 
     def consider(q: int, s: int, segment: Segment, rows: Iterable[int]) -> None:
         for row in rows:
-            score, stock = _verify(keys[q], segment, row, threshold, clauses=clauses)
+            score, stock, fragment = _verify(keys[q], segment, row, threshold, clauses=clauses)
             current = best[q]
             if score >= threshold and (current is None or score > current[0].score):
-                best[q] = (_Hit(score, s, row), stock)
+                best[q] = (_Hit(score, s, row, fragment), stock)
 
     for s, segment in enumerate(index.segments):
         if not keys:
@@ -238,32 +251,45 @@ def _best_hits(
 
 def _verify(
     key: str, segment: Segment, row: int, threshold: float, *, clauses: bool
-) -> tuple[float, bool]:
-    """Similarity of a draft key to a corpus sentence (the whole sentence, or its best clause),
-    and whether what it matched is a stock formula."""
+) -> tuple[float, bool, bool]:
+    """Similarity of a draft key to a corpus sentence (the whole sentence, its best clause, or
+    for a long enough piece the best window of the sentence: a lifted fragment), whether what
+    it matched is a stock formula, and whether it was a window. (One rapidfuzz call per pair:
+    for the sixteen candidates of a key, process.cdist costs five times more.)"""
     target = segment.ngrams.key(row)
     if not clauses:
         score = similarity(key, target, score_cutoff=threshold)
-        return score, bool(score) and segment.is_stock(target)
+        return score, bool(score) and segment.is_stock(target), False
     best, stock = 0.0, False
     for clause in target.split(" "):
         score = fuzz.ratio(key, clause, score_cutoff=threshold)
         if score > best:
             best, stock = score, segment.is_stock(clause)
-    return best, stock
+    whole = target.replace(" ", "")
+    if len(key) >= FRAGMENT_MIN_CHARS and len(whole) > len(key) and best < FRAGMENT_THRESHOLD:
+        window = fuzz.partial_ratio(key, whole, score_cutoff=FRAGMENT_THRESHOLD)
+        if window > best:
+            return window, segment.is_stock(key), True
+    return best, stock, False
 
 
 def _match(
-    span: Sentence | Span, hit: _Hit, index: MatchIndex, kind: Literal["sentence", "clause"]
+    text: str,
+    span: Sentence | Span,
+    hit: _Hit,
+    index: MatchIndex,
+    kind: Literal["sentence", "clause", "fragment"],
 ) -> Match:
     segment = index.segments[hit.segment]
+    source_text = segment.sources[hit.row]
     return Match(
         start=span.start,
         end=span.end,
         score=round(hit.score, 1),
         source=index.names[int(segment.documents[hit.row])],
-        source_text=segment.sources[hit.row],
+        source_text=source_text,
         kind=kind,
+        source_part=_source_part(text[span.start : span.end], source_text) if hit.fragment else "",
     )
 
 
@@ -277,7 +303,13 @@ def _merge_adjacent(text: str, found: list[tuple[Match, tuple[int, int]]]) -> li
             score = (prev.score * weight_a + match.score * weight_b) / (weight_a + weight_b)
             merged[-1] = (
                 Match(
-                    prev.start, match.end, round(score, 1), prev.source, prev.source_text, "clause"
+                    prev.start,
+                    match.end,
+                    round(score, 1),
+                    prev.source,
+                    prev.source_text,
+                    "fragment" if "fragment" in (prev.kind, match.kind) else "clause",
+                    _joined_part(prev, match),
                 ),
                 source,
             )
@@ -289,9 +321,27 @@ def _merge_adjacent(text: str, found: list[tuple[Match, tuple[int, int]]]) -> li
 def _joinable(
     text: str, a: tuple[Match, tuple[int, int]], b: tuple[Match, tuple[int, int]]
 ) -> bool:
-    if a[0].kind != "clause" or b[0].kind != "clause" or a[1] != b[1]:
+    pieces = ("clause", "fragment")
+    if a[0].kind not in pieces or b[0].kind not in pieces or a[1] != b[1]:
         return False
     return counted_chars(text[a[0].end : b[0].start]) <= 1
+
+
+def _joined_part(a: Match, b: Match) -> str:
+    """The source's part two neighbouring fragments of it cover (empty if either is a clause)."""
+    if not (a.source_part and b.source_part):
+        return ""
+    start = a.source_text.find(a.source_part)
+    end = b.source_text.find(b.source_part) + len(b.source_part)
+    return a.source_text[start:end] if 0 <= start < end else a.source_part
+
+
+def _source_part(piece: str, source: str) -> str:
+    """The stretch of `source` a fragment was lifted from (the best-aligned window)."""
+    where = fuzz.partial_ratio_alignment(piece, source)
+    if where is None:
+        return ""
+    return source[where.dest_start : where.dest_end]
 
 
 def duplicate_ratio(text: str, matches: Sequence[Match]) -> float:

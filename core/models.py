@@ -114,7 +114,8 @@ class Match:
     score: float
     source: str
     source_text: str
-    kind: Literal["sentence", "clause"]
+    kind: Literal["sentence", "clause", "fragment"]  # fragment: part of a longer source
+    source_part: str = ""  # a fragment's stretch of source_text
 
     def to_dict(self) -> dict[str, Any]:
         return {
@@ -124,7 +125,7 @@ class Match:
             "source": self.source,
             "source_text": self.source_text,
             "kind": self.kind,
-        }
+        } | ({"source_part": self.source_part} if self.source_part else {})
 
 
 @dataclass(frozen=True, slots=True)
@@ -351,6 +352,7 @@ def _match(data: dict[str, Any]) -> Match:
         source=str(data["source"]),
         source_text=str(data["source_text"]),
         kind=data.get("kind", "sentence"),
+        source_part=str(data.get("source_part", "")),
     )
 
 

@@ -5,6 +5,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
 import numpy as np
 import numpy.typing as npt
@@ -46,6 +47,12 @@ class PackedStrings:
 
     @classmethod
     def load(cls, folder: Path, name: str) -> PackedStrings:
-        chars = np.load(folder / f"{name}.chars.npy", mmap_mode="r", allow_pickle=False)
-        starts = np.load(folder / f"{name}.starts.npy", mmap_mode="r", allow_pickle=False)
+        chars = mapped(folder / f"{name}.chars.npy")
+        starts = mapped(folder / f"{name}.starts.npy")
         return cls(chars, starts)
+
+
+def mapped(path: Path) -> npt.NDArray[Any]:
+    """A saved array memory-mapped read-only, as a plain ndarray: np.memmap's own indexing runs
+    Python code on every slice, which a lookup does thousands of times per draft."""
+    return np.asarray(np.load(path, mmap_mode="r", allow_pickle=False))

@@ -14,6 +14,7 @@ from core import labels
 from core.models import Finding, Match, Progress, Review, Severity
 
 TOP_FIXES = 3
+COPY_KINDS = {"sentence": "整句", "clause": "分句", "fragment": "片段"}
 
 
 @dataclass(frozen=True, slots=True)
@@ -28,6 +29,12 @@ class CopyItem:
     kind: str  # 整句 / 分句
     source: str
     source_text: str
+    source_part: str  # for a fragment: the stretch of the source sentence it was lifted from
+
+    @property
+    def source_words(self) -> str:
+        """What to quote of the source: a fragment's stretch, else the sentence."""
+        return self.source_part or self.source_text
 
 
 @dataclass(frozen=True, slots=True)
@@ -194,9 +201,10 @@ def _copy(text: str, number: int, match: Match) -> CopyItem:
         end=match.end,
         quote=one_line(text[match.start : match.end]),
         score=match.score,
-        kind="整句" if match.kind == "sentence" else "分句",
+        kind=COPY_KINDS[match.kind],
         source=match.source,
         source_text=match.source_text,
+        source_part=match.source_part,
     )
 
 

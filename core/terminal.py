@@ -152,7 +152,7 @@ def _sources(copies: tuple[CopyItem, ...], style: Style) -> str:
     lines = [f"{style.bold}近似来源{style.reset}"]
     for c in copies:
         lines.append(f"  [{c.number}] {c.kind}相似度 {c.score:.1f} · 来源：{c.source}")
-        lines.append(f"      {style.dim}来源原文：{c.source_text}{style.reset}")
+        lines.append(f"      {style.dim}来源原文：{c.source_words}{style.reset}")
     lines.append(
         "  建议：以上表述与已有材料高度近似，请结合本人本单位的具体事例重写，避免照搬照抄。"
     )

@@ -14,7 +14,15 @@ from rapidfuzz import fuzz
 
 from core import Corpus, review
 from core.index import NgramIndex
-from core.matching import MIN_KEY_CHARS, THRESHOLD, similarity
+from core.matching import (
+    FRAGMENT_MIN_CHARS,
+    FRAGMENT_THRESHOLD,
+    MIN_KEY_CHARS,
+    THRESHOLD,
+    similarity,
+)
+from core.models import Match
+from core.text import normalize
 
 DATA = Path(__file__).parent / "data"
 SOURCE = "000_4429b7620e03c467.txt"
@@ -169,7 +177,13 @@ def test_a_sentence_behind_a_bare_numbered_marker_is_still_matched(corpus: Corpu
 
 def _exhaustive_matches(text: str, corpus: Corpus) -> list[tuple[int, int, float]]:
     """The same matching rules, scoring the draft against every corpus sentence and clause."""
-    from core.matching import CLAUSE_MARGIN, _merge_adjacent, key_length, sentence_key
+    from core.matching import (
+        CLAUSE_MARGIN,
+        FRAGMENT_MIN_CHARS,
+        _merge_adjacent,
+        key_length,
+        sentence_key,
+    )
     from core.models import Match
     from core.structure import parse
     from core.text import compare_key, normalize
@@ -194,17 +208,13 @@ def _exhaustive_matches(text: str, corpus: Corpus) -> list[tuple[int, int, float
                 )
             )
             continue
-        for clause in sentence.clauses if len(sentence.clauses) > 1 else ():
+        long_enough = key_length(key) >= FRAGMENT_MIN_CHARS
+        for clause in sentence.clauses if len(sentence.clauses) > 1 or long_enough else ():
             ckey = compare_key(doc.text[clause.start : clause.end])
             if len(ckey) < MIN_KEY_CHARS:
                 continue
-            options = [
-                (fuzz.ratio(ckey, c), r)
-                for r, k in rows
-                for c in k.split(" ")
-                if not segment.is_stock(c)
-            ]
-            best = max(options, default=(0.0, -1))
+            options = [(*_clause_score(ckey, k, segment), r) for r, k in rows]
+            best = max(((s, r) for s, stock, r in options if not stock), default=(0.0, -1))
             if best[0] >= THRESHOLD + CLAUSE_MARGIN:
                 found.append(
                     (
@@ -213,6 +223,18 @@ def _exhaustive_matches(text: str, corpus: Corpus) -> list[tuple[int, int, float
                     )
                 )
     return [(m.start, m.end, m.score) for m in _merge_adjacent(doc.text, found)]
+
+
+def _clause_score(ckey: str, key: str, segment: object) -> tuple[float, bool]:
+    """A draft clause against one corpus sentence: its best clause, or (long enough, and no
+    clause close) the best window of the whole sentence — the product's rules, written out."""
+    best, stock = max((fuzz.ratio(ckey, c), segment.is_stock(c)) for c in key.split(" "))  # type: ignore[attr-defined]
+    whole = key.replace(" ", "")
+    if len(ckey) >= FRAGMENT_MIN_CHARS and len(whole) > len(ckey) and best < FRAGMENT_THRESHOLD:
+        window = fuzz.partial_ratio(ckey, whole)
+        if window >= FRAGMENT_THRESHOLD and window > best:
+            return window, segment.is_stock(ckey)  # type: ignore[attr-defined]
+    return best, stock
 
 
 def _drafts(corpus: Corpus, count: int) -> list[str]:
@@ -245,3 +267,53 @@ def test_index_finds_the_same_matches_as_an_exhaustive_scan(corpus: Corpus) -> N
     for draft in _drafts(corpus, 25):
         fast = [(m.start, m.end, m.score) for m in review(draft, corpus).matches]
         assert fast == _exhaustive_matches(draft, corpus), draft
+
+
+# A corpus of our own with long sentences, so a fragment can lie inside one clause of it.
+_LONG_SOURCE = (
+    "我对水源地保护区内违规养殖场长期存在的清理整治不彻底问题态度不坚决，"
+    "先后三次召开协调会都没有拿出明确的关停时间表，致使下游两个乡镇的水质监测数据连续四个月超标。"
+)
+_OTHER_SOURCE = (
+    "在分管的城市更新工作中，我满足于听取汇报和翻阅台账，很少到拆迁安置现场了解群众的实际困难。"
+)
+
+
+def _own_index() -> tuple[object, object]:
+    from core.matching import build_match_index
+    from core.schemes import load_scheme
+    from core.structure import parse
+
+    scheme = load_scheme("2023")
+    docs = [("水源地.txt", _LONG_SOURCE), ("城市更新.txt", _OTHER_SOURCE)]
+    return build_match_index([(n, parse(normalize(t), scheme)) for n, t in docs]), scheme
+
+
+def _found(draft: str) -> list[Match]:
+    from core.matching import find_matches
+    from core.structure import parse
+
+    index, scheme = _own_index()
+    return list(find_matches(parse(normalize(draft), scheme), index))  # type: ignore[arg-type]
+
+
+def test_a_fragment_lifted_out_of_a_longer_clause_is_found_with_its_source_part() -> None:
+    lifted = "水源地保护区内违规养殖场长期存在"
+    draft = f"今年汛前检查时，{lifted}，乡里没有上报，我也没有追问到底。"
+    [match] = _found(draft)
+    assert match.kind == "fragment" and match.source == "水源地.txt"
+    assert normalize(draft)[match.start : match.end].startswith(lifted)
+    assert match.source_part.startswith("水源地保护区内违规养殖场长期存在")
+    assert len(match.source_part) < len(match.source_text) / 2
+    # A lightly edited fragment, standing as its own sentence, is found too.
+    [edited] = _found("先后三次召开协调会都未拿出明确的关停时间表。此后我调整了分工。")
+    assert edited.kind in ("fragment", "clause") and edited.source == "水源地.txt"
+
+
+def test_short_or_common_stretches_inside_long_sentences_are_not_fragments() -> None:
+    assert _found("我们对这个问题态度不坚决，今后要改。") == []  # 7 shared characters
+    novel = (
+        "今年我到东关街道调研老旧电梯加装，了解到居民对施工噪声和分摊费用意见较大，"
+        "我当场协调物业公司调整了施工时段。"
+    )
+    assert _found(novel) == []
