@@ -252,9 +252,9 @@ def _copy_lines(copies: Sequence[CopyItem]) -> list[str]:
 
 def _source_words(copy: CopyItem) -> str:
     """The source sentence, unless it reads the same as the quoted words."""
-    if compare_key(copy.source_text) == compare_key(copy.quote):
-        return "（原句相同）"
-    return f"：<i>{escape(clip(copy.source_text, 60))}</i>"
+    if compare_key(copy.source_words) == compare_key(copy.quote):
+        return "（原句相同）" if not copy.source_part else "（原句中的一段）"
+    return f"：<i>{escape(clip(copy.source_words, 60))}</i>"
 
 
 def _bars_title(report: Report) -> str:
