@@ -11,7 +11,7 @@ from dataclasses import dataclass, replace
 
 from core.corpus import Corpus
 from core.detection import AnyAspect, SchemeChoice, aspect_headings, choose, relabel
-from core.matching import THRESHOLD, find_matches
+from core.matching import THRESHOLD, SentenceLookup, find_matches
 from core.models import Block, BlockReview, DimensionScore, Document, Match, Span
 from core.schemes import Catalogue, Dimension, Scheme, declared_scheme
 from core.scoring import STOPWORDS, Scorer
@@ -69,6 +69,7 @@ def analyse(
     scheme: str | None = None,
     preferred: str | None = None,
     threshold: float = THRESHOLD,
+    lookup: SentenceLookup | None = None,
 ) -> Analysis:
     """Analyse a draft: `scheme` forces a scheme id; `preferred` is used when the draft shows
     no clue of its frame (a user's remembered choice, a deployment default)."""
@@ -110,7 +111,7 @@ def analyse(
         units=units,
         scores=scores,
         dimension=top,
-        matches=find_matches(doc, corpus.index, threshold=threshold),
+        matches=find_matches(doc, corpus.index, threshold=threshold, lookup=lookup),
     )
 
 

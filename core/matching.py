@@ -10,10 +10,10 @@ from __future__ import annotations
 
 import hashlib
 from array import array
-from collections.abc import Iterable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Literal
+from typing import Literal, Protocol
 
 import numpy as np
 import numpy.typing as npt
@@ -160,6 +160,10 @@ class MatchIndex:
     def nbytes(self) -> int:
         return sum(s.nbytes for s in self.segments)
 
+    def is_stock(self, key: str) -> bool:
+        """A stock formula of the corpus (found verbatim in several documents of a segment)."""
+        return any(segment.is_stock(key) for segment in self.segments)
+
     def sentences(self) -> Iterable[tuple[str, str]]:
         """(document name, sentence text) of every indexed sentence."""
         for segment in self.segments:
@@ -174,26 +178,49 @@ def build_match_index(named: Sequence[tuple[str, Document]]) -> MatchIndex:
 
 
 @dataclass(frozen=True, slots=True)
+class SourceSentence:
+    """A corpus sentence kept outside the in-process index (bot/pg_corpus.py: PostgreSQL)."""
+
+    document: str
+    text: str  # as written
+    key: str  # spaced_key(text)
+
+
+class SentenceLookup(Protocol):
+    """Where candidates come from besides the in-process segments: a store every replica shares,
+    so a document added on one is matched on all as soon as it is committed. Candidates only:
+    they are verified here with the same rules as the index's."""
+
+    def candidates(self, keys: Sequence[str], *, limit: int) -> list[list[SourceSentence]]: ...
+
+
+@dataclass(frozen=True, slots=True)
 class _Hit:
     score: float
-    segment: int
+    segment: int  # -1: a sentence from the lookup
     row: int
     fragment: bool = False  # matched a window inside a longer source clause or sentence
+    external: SourceSentence | None = None
 
 
 def find_matches(
-    doc: Document, index: MatchIndex, *, threshold: float = THRESHOLD
+    doc: Document,
+    index: MatchIndex,
+    *,
+    threshold: float = THRESHOLD,
+    lookup: SentenceLookup | None = None,
 ) -> tuple[Match, ...]:
-    """All near-duplicate spans of a parsed draft, in text order, not overlapping."""
+    """All near-duplicate spans of a parsed draft, in text order, not overlapping; candidates
+    from the in-process index and from `lookup`, if any."""
     sentences = [(s, sentence_key(doc.text, s)) for s in doc.sentences]
     whole = [(s, k) for s, k in sentences if key_length(k) >= MIN_KEY_CHARS]
-    hits = _best_hits([k for _, k in whole], index, threshold, clauses=False)
+    hits = _best_hits([k for _, k in whole], index, threshold, clauses=False, lookup=lookup)
     found: dict[int, tuple[Match, tuple[int, int]]] = {}
     for (sentence, _), hit in zip(whole, hits, strict=True):
         if hit is not None:
             found[sentence.start] = (
                 _match(doc.text, sentence, hit, index, "sentence"),
-                (hit.segment, hit.row),
+                _identity(hit),
             )
     # Clauses of unmatched sentences, and a one-clause sentence long enough to be a fragment
     # lifted out of a longer corpus sentence.
@@ -208,21 +235,33 @@ def find_matches(
     clause_threshold = min(100.0, threshold + CLAUSE_MARGIN)
     for (clause, _), hit in zip(
         pieces,
-        _best_hits([k for _, k in pieces], index, clause_threshold, clauses=True),
+        _best_hits([k for _, k in pieces], index, clause_threshold, clauses=True, lookup=lookup),
         strict=True,
     ):
         if hit is not None:
             kind: Literal["clause", "fragment"] = "fragment" if hit.fragment else "clause"
             found[clause.start] = (
                 _match(doc.text, clause, hit, index, kind),
-                (hit.segment, hit.row),
+                _identity(hit),
             )
     ordered = [found[start] for start in sorted(found)]
     return tuple(_merge_adjacent(doc.text, ordered))
 
 
+def _identity(hit: _Hit) -> tuple[int, int]:
+    """Which source sentence a hit is (neighbouring clause hits on one source are merged)."""
+    if hit.external is not None:
+        return (-1, stable_hash(hit.external.document + "\n" + hit.external.text))
+    return (hit.segment, hit.row)
+
+
 def _best_hits(
-    keys: list[str], index: MatchIndex, threshold: float, *, clauses: bool
+    keys: list[str],
+    index: MatchIndex,
+    threshold: float,
+    *,
+    clauses: bool,
+    lookup: SentenceLookup | None = None,
 ) -> list[_Hit | None]:
     """The best verified corpus sentence for each key, or None. A key whose best match is a
     stock formula is not reported: a near-copy of a formula is still a formula."""
@@ -230,10 +269,21 @@ def _best_hits(
 
     def consider(q: int, s: int, segment: Segment, rows: Iterable[int]) -> None:
         for row in rows:
-            score, stock, fragment = _verify(keys[q], segment, row, threshold, clauses=clauses)
+            target = segment.ngrams.key(row)
+            score, stock, fragment = _verify(keys[q], target, segment.is_stock, threshold, clauses)
             current = best[q]
             if score >= threshold and (current is None or score > current[0].score):
                 best[q] = (_Hit(score, s, row, fragment), stock)
+
+    if lookup is not None and keys:
+        for q, sentences in enumerate(lookup.candidates(keys, limit=CANDIDATES)):
+            for sentence in sentences:
+                score, stock, fragment = _verify(
+                    keys[q], sentence.key, index.is_stock, threshold, clauses
+                )
+                current = best[q]
+                if score >= threshold and (current is None or score > current[0].score):
+                    best[q] = (_Hit(score, -1, -1, fragment, sentence), stock)
 
     for s, segment in enumerate(index.segments):
         if not keys:
@@ -250,26 +300,25 @@ def _best_hits(
 
 
 def _verify(
-    key: str, segment: Segment, row: int, threshold: float, *, clauses: bool
+    key: str, target: str, is_stock: Callable[[str], bool], threshold: float, clauses: bool
 ) -> tuple[float, bool, bool]:
     """Similarity of a draft key to a corpus sentence (the whole sentence, its best clause, or
     for a long enough piece the best window of the sentence: a lifted fragment), whether what
     it matched is a stock formula, and whether it was a window. (One rapidfuzz call per pair:
     for the sixteen candidates of a key, process.cdist costs five times more.)"""
-    target = segment.ngrams.key(row)
     if not clauses:
         score = similarity(key, target, score_cutoff=threshold)
-        return score, bool(score) and segment.is_stock(target), False
+        return score, bool(score) and is_stock(target), False
     best, stock = 0.0, False
     for clause in target.split(" "):
         score = fuzz.ratio(key, clause, score_cutoff=threshold)
         if score > best:
-            best, stock = score, segment.is_stock(clause)
+            best, stock = score, is_stock(clause)
     whole = target.replace(" ", "")
     if len(key) >= FRAGMENT_MIN_CHARS and len(whole) > len(key) and best < FRAGMENT_THRESHOLD:
         window = fuzz.partial_ratio(key, whole, score_cutoff=FRAGMENT_THRESHOLD)
         if window > best:
-            return window, segment.is_stock(key), True
+            return window, is_stock(key), True
     return best, stock, False
 
 
@@ -280,13 +329,17 @@ def _match(
     index: MatchIndex,
     kind: Literal["sentence", "clause", "fragment"],
 ) -> Match:
-    segment = index.segments[hit.segment]
-    source_text = segment.sources[hit.row]
+    if hit.external is not None:
+        source, source_text = hit.external.document, hit.external.text
+    else:
+        segment = index.segments[hit.segment]
+        source_text = segment.sources[hit.row]
+        source = index.names[int(segment.documents[hit.row])]
     return Match(
         start=span.start,
         end=span.end,
         score=round(hit.score, 1),
-        source=index.names[int(segment.documents[hit.row])],
+        source=source,
         source_text=source_text,
         kind=kind,
         source_part=_source_part(text[span.start : span.end], source_text) if hit.fragment else "",

@@ -11,7 +11,7 @@ from core.checks.vocabulary import vocabulary
 from core.corpus import Corpus
 from core.genre import NOTES as GENRE_NOTES
 from core.genre import foreign_genre
-from core.matching import THRESHOLD, duplicate_ratio
+from core.matching import THRESHOLD, SentenceLookup, duplicate_ratio
 from core.models import Review
 from core.verdict import make_verdict
 from core.versions import progress
@@ -29,15 +29,19 @@ def review(
     preferred: str | None = None,
     threshold: float = THRESHOLD,
     previous: Review | None = None,
+    lookup: SentenceLookup | None = None,
 ) -> Review:
     """Analyse once (scheme, structure, scores, matches), run the checks, grade the whole.
 
     `scheme` forces a scheme id; `preferred` is used when the draft shows no clue of its frame
     (a user's remembered choice, a deployment default); otherwise it is detected, declared by
     the draft's own aspect headings, or the newest shipped scheme. With `previous` (the review
-    of an earlier version of this draft) the review says what changed (`progress`).
+    of an earlier version of this draft) the review says what changed (`progress`); `lookup`
+    adds candidate corpus sentences kept outside the in-process index (a shared database).
     """
-    analysis = analyse(text, corpus, scheme=scheme, preferred=preferred, threshold=threshold)
+    analysis = analyse(
+        text, corpus, scheme=scheme, preferred=preferred, threshold=threshold, lookup=lookup
+    )
     context = CheckContext(analysis, corpus.model.tokenizer)
     genre = foreign_genre(analysis.text)  # a meeting report or an article: its typos only
     findings = run_checks(context, only=("typo",) if genre else None)

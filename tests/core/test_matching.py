@@ -317,3 +317,32 @@ def test_short_or_common_stretches_inside_long_sentences_are_not_fragments() -> 
         "我当场协调物业公司调整了施工时段。"
     )
     assert _found(novel) == []
+
+
+class _Shared:
+    """A lookup holding one sentence outside the index (as a shared database would)."""
+
+    def __init__(self, text: str) -> None:
+        from core.matching import SourceSentence
+        from core.text import spaced_key
+
+        self.sentence = SourceSentence("shared/新增.txt", text, spaced_key(text))
+        self.asked: list[str] = []
+
+    def candidates(self, keys, *, limit):  # type: ignore[no-untyped-def]
+        self.asked += keys
+        return [[self.sentence] for _ in keys]
+
+
+def test_sentences_from_a_lookup_are_verified_like_the_index_s(corpus: Corpus) -> None:
+    added = "我对分管领域的安全生产隐患排查停留在看台账、听汇报，去年全年只到企业现场检查过两次。"
+    shared = _Shared(added)
+    draft = "一是" + added.replace("两次", "三次") + "今后每月至少到现场一次。"
+    [match] = review(draft, corpus, lookup=shared).matches
+    assert match.source == "shared/新增.txt" and match.source_text == added
+    assert shared.asked  # the lookup was asked
+    # A candidate that does not verify is not reported.
+    assert (
+        review("今年我到东关街道调研了老旧电梯加装的推进情况。", corpus, lookup=shared).matches
+        == ()
+    )
