@@ -18,6 +18,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
 import numpy as np
 import numpy.typing as npt
@@ -43,7 +44,31 @@ def _pairs(packed: PackedStrings, lo: int, hi: int) -> npt.NDArray[np.uint64]:
     keep = (first > _SEPARATOR) & (second > _SEPARATOR)
     owner = np.repeat(np.arange(lo, hi, dtype=np.uint64), np.diff(packed.starts[lo : hi + 1]))[:-1]
     codes = ((first[keep] << 16) | second[keep]).astype(np.uint64)
-    return np.unique((codes << np.uint64(32)) | owner[keep])
+    return _distinct((codes << np.uint64(32)) | owner[keep])
+
+
+# np.unique is many times slower than a sort in numpy 2 (3.2 ms against 0.07 ms for 20,000
+# ids; 7 s of a 14 s build of 200,000 sentences): these do the same with a sort.
+def _fresh(ordered: npt.NDArray[Any]) -> npt.NDArray[np.bool_]:
+    """True where a sorted array holds a value for the first time."""
+    fresh = np.empty(len(ordered), dtype=bool)
+    if len(ordered):
+        fresh[0] = True
+        np.not_equal(ordered[1:], ordered[:-1], out=fresh[1:])
+    return fresh
+
+
+def _distinct(values: npt.NDArray[Any]) -> npt.NDArray[Any]:
+    """Sorted distinct values (sorts `values` in place)."""
+    values.sort()
+    return values[_fresh(values)]
+
+
+def counted(values: npt.NDArray[Any]) -> tuple[npt.NDArray[Any], npt.NDArray[np.intp]]:
+    """Sorted distinct values and how often each occurs."""
+    ordered = np.sort(values)
+    starts = np.flatnonzero(_fresh(ordered))
+    return ordered[starts], np.diff(np.append(starts, len(ordered)))
 
 
 def clause_bigrams(units: U16) -> tuple[U32, I64]:
@@ -53,8 +78,11 @@ def clause_bigrams(units: U16) -> tuple[U32, I64]:
     first, second = units[:-1].astype(np.uint32), units[1:].astype(np.uint32)
     keep = (first > _SEPARATOR) & (second > _SEPARATOR)
     clause = np.cumsum(units[:-1] == _SPACE)[keep].astype(np.int64)
-    codes, where = np.unique((first[keep] << 16) | second[keep], return_index=True)
-    return codes, clause[where]
+    codes: U32 = ((first[keep] << 16) | second[keep]).astype(np.uint32)
+    order = np.argsort(codes, kind="stable")  # a code's first occurrence first
+    ordered: U32 = codes[order]
+    fresh = _fresh(ordered)
+    return ordered[fresh], clause[order][fresh]
 
 
 def bigrams(units: U16) -> U32:
@@ -63,7 +91,7 @@ def bigrams(units: U16) -> U32:
         return np.zeros(0, dtype=np.uint32)
     first, second = units[:-1].astype(np.uint32), units[1:].astype(np.uint32)
     keep = (first > _SEPARATOR) & (second > _SEPARATOR)
-    return np.unique((first[keep] << 16) | second[keep])
+    return _distinct((first[keep] << 16) | second[keep])
 
 
 @dataclass(frozen=True, slots=True, eq=False)
@@ -77,25 +105,33 @@ class NgramIndex:
 
     @classmethod
     def build(cls, keys: Sequence[str], *, chunk: int = 200_000) -> NgramIndex:
-        """Index `keys` (spaces inside a key separate clauses and never form a bigram).
+        """Index `keys` (spaces inside a key separate clauses and never form a bigram)."""
+        return cls.build_packed(PackedStrings.build(keys), chunk=chunk)
 
-        Postings are made `chunk` keys at a time and sorted in place, so the peak memory stays
-        near twice the final postings rather than several times the corpus.
-        """
-        packed = PackedStrings.build(keys)
-        pieces = [
-            _pairs(packed, lo, min(len(keys), lo + chunk)) for lo in range(0, len(keys), chunk)
-        ]
-        pairs = np.concatenate(pieces) if pieces else np.zeros(0, dtype=np.uint64)
-        del pieces
+    @classmethod
+    def build_packed(cls, packed: PackedStrings, *, chunk: int = 50_000) -> NgramIndex:
+        """Index packed keys. (bigram, key) pairs are made `chunk` keys at a time straight into
+        one array; bigram and key are then read as the two halves of each 64-bit pair, so the
+        peak stays near the pairs plus the postings."""
+        count = len(packed)
+        # A key of n code units has fewer than n bigrams: room for all, filled chunk by chunk.
+        room = np.empty(len(packed.chars), dtype=np.uint64)
+        at = 0
+        for lo in range(0, count, chunk):
+            done = _pairs(packed, lo, min(count, lo + chunk))
+            room[at : at + len(done)] = done
+            at += len(done)
+        pairs = room[:at]
         pairs.sort()  # by bigram, then key: one posting per (bigram, key), ids ascending
-        gram = (pairs >> np.uint64(32)).astype(np.uint32)
-        postings = (pairs & np.uint64(0xFFFFFFFF)).astype(np.uint32)
-        del pairs
-        firsts = np.flatnonzero(np.diff(gram)) + 1 if len(gram) else np.zeros(0, dtype=np.int64)
+        halves = pairs.view(np.uint32)  # little-endian: key id, then bigram, for each pair
+        gram = halves[1::2]
+        firsts = np.flatnonzero(gram[1:] != gram[:-1]) + 1
         starts = np.concatenate(([0], firsts)).astype(np.int64) if len(gram) else firsts
         offsets = np.concatenate((starts, [len(gram)])).astype(np.int64)
-        return cls(packed, gram[starts], offsets, postings)
+        grams = gram[starts].copy()
+        postings = halves[0::2].copy()
+        del halves, gram, pairs, room
+        return cls(packed, grams, offsets, postings)
 
     def __len__(self) -> int:
         return len(self.keys)
@@ -172,14 +208,14 @@ class NgramIndex:
         groups = np.split(at, np.flatnonzero(np.diff(clauses)) + 1)
         if len(groups) > 1:  # ids per clause (any of its rarest bigrams), then clauses per id
             lists = [
-                np.unique(
+                _distinct(
                     np.concatenate([self._postings_of(int(g), cap) for g in group[:per_clause]])
                 )
                 for group in groups
             ]
         else:
             lists = [self._postings_of(int(g), cap) for g in groups[0][: per_clause + 1]]
-        ids, counts = np.unique(np.concatenate(lists), return_counts=True)
+        ids, counts = counted(np.concatenate(lists))
         keep = counts >= 2
         pool, counts = ids[keep], counts[keep]
         if len(pool) == 0:
@@ -262,7 +298,7 @@ def _top(ids: U32, need: int, limit: int) -> I64:
     most hits first, then lowest id."""
     if len(ids) == 0:
         return np.zeros(0, dtype=np.int64)
-    distinct, hits = np.unique(ids, return_counts=True)
+    distinct, hits = counted(ids)
     good = hits >= need
     found: I64
     found, hits = distinct[good].astype(np.int64), hits[good]

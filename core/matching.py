@@ -19,9 +19,9 @@ import numpy as np
 import numpy.typing as npt
 from rapidfuzz import fuzz
 
-from core.index import NgramIndex
+from core.index import NgramIndex, counted
 from core.models import Document, Match, Sentence, Span
-from core.packed import PackedStrings, mapped
+from core.packed import PackedStrings, PackedWriter, mapped
 from core.text import compare_key, counted_chars, spaced_key
 
 MIN_KEY_CHARS = 10  # shorter pieces are stock one-liners, not copies worth reporting
@@ -102,10 +102,10 @@ class Segment:
 
 
 def build_segment(sentences: Iterable[tuple[int, str]]) -> Segment:
-    """Index (document id, sentence text) records; sentences too short to match are skipped."""
-    keys: list[str] = []
+    """Index (document id, sentence text) records, streamed: keys and sources go straight into
+    packed arrays; sentences too short to match are skipped."""
+    keys, sources = PackedWriter(), PackedWriter()
     documents = array("I")
-    sources: list[str] = []
     piece_hashes = array("Q")
     piece_documents = array("I")
     for doc_id, text in sentences:
@@ -120,9 +120,9 @@ def build_segment(sentences: Iterable[tuple[int, str]]) -> Segment:
                 piece_hashes.append(stable_hash(piece))
                 piece_documents.append(doc_id)
     return Segment(
-        ngrams=NgramIndex.build(keys),
+        ngrams=NgramIndex.build_packed(keys.packed()),
         documents=np.frombuffer(documents, dtype=np.uint32).copy(),
-        sources=PackedStrings.build(sources),
+        sources=sources.packed(),
         stock=_stock(
             np.frombuffer(piece_hashes, dtype=np.uint64),
             np.frombuffer(piece_documents, dtype=np.uint32),
@@ -138,7 +138,7 @@ def _stock(
     hashes, documents = hashes[order], documents[order]
     fresh = np.ones(len(hashes), dtype=bool)
     fresh[1:] = (hashes[1:] != hashes[:-1]) | (documents[1:] != documents[:-1])
-    distinct, counts = np.unique(hashes[fresh], return_counts=True)
+    distinct, counts = counted(hashes[fresh])
     return distinct[counts >= STOCK_MIN_DOCUMENTS].astype(np.uint64)
 
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from array import array
 from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
@@ -56,3 +57,25 @@ def mapped(path: Path) -> npt.NDArray[Any]:
     """A saved array memory-mapped read-only, as a plain ndarray: np.memmap's own indexing runs
     Python code on every slice, which a lookup does thousands of times per draft."""
     return np.asarray(np.load(path, mmap_mode="r", allow_pickle=False))
+
+
+class PackedWriter:
+    """Strings appended one by one into the packed form, never held as a list of str objects
+    (a million Python strings cost several times their characters)."""
+
+    def __init__(self) -> None:
+        self._units = bytearray()
+        self._starts = array("q", [0])
+
+    def append(self, text: str) -> None:
+        data = (text + "\x00").encode("utf-16-le")
+        self._units += data
+        self._starts.append(self._starts[-1] + len(data) // 2)
+
+    def __len__(self) -> int:
+        return len(self._starts) - 1
+
+    def packed(self) -> PackedStrings:
+        """The strings so far (sharing this writer's memory: append nothing afterwards)."""
+        chars = np.frombuffer(self._units, dtype=np.uint16)
+        return PackedStrings(chars, np.frombuffer(self._starts, dtype=np.int64))
