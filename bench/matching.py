@@ -4,11 +4,14 @@ For each corpus size it builds a synthetic corpus from the seeds by deterministi
 (seed clauses mixed into new sentences, edited seed sentences, and text generated from the
 seeds' character bigrams), indexes it with the product's code, and plants near-duplicates in
 ~500-character query paragraphs: edited copies (1–8 % of characters), copies with clauses
-reordered, one clause lifted into new text, among novel sentences. It prints one table: build
-time and peak memory, index size, load time, matching latency, recall per kind of copy, false
-positives on novel sentences, and the same figures for the exact baseline — `process.cdist`
-over every corpus sentence and clause with the same scorers (on a sample of queries when the
-corpus is large). Each size is built and queried in its own process, so memory is its own.
+reordered, one clause lifted into new text, a fragment (14–34 key characters from inside a
+longer clause, half with one character changed), a light rewrite (two to four words swapped
+for near-synonyms — some in core/data/synonyms.txt, some not — and glue added), among novel
+sentences. It prints one table: build time and memory, index size, load time, matching
+latency, recall per kind, false positives on novel sentences, and the same figures for the
+exact baseline — `process.cdist` over every corpus sentence and clause with the same scorers
+and rules (on a sample of queries when the corpus is large) — with issue 15's targets at 1M.
+Each size is built and queried in its own process, so memory is its own.
 
     python bench/matching.py --sizes 10000,100000,1000000
 """
@@ -38,21 +41,24 @@ from core.matching import (
     FRAGMENT_MIN_CHARS,
     FRAGMENT_THRESHOLD,
     MIN_KEY_CHARS,
+    REWRITE_MIN_CHARS,
+    REWRITE_THRESHOLD,
     THRESHOLD,
     MatchIndex,
     Segment,
     build_segment,
     find_matches,
     key_length,
+    rewrite_key,
     sentence_key,
 )
 from core.schemes import load_scheme
 from core.structure import parse
-from core.text import compare_key, normalize
+from core.text import compare_key, normalize, unfolded
 
 ROOT = Path(__file__).resolve().parent.parent
 SENTENCES_PER_DOCUMENT = 300
-KINDS = ("edited", "reordered", "lifted", "fragment")
+KINDS = ("edited", "reordered", "lifted", "fragment", "rewrite")
 FRAGMENT_CHARS = (14, 34)  # a distinctive stretch of a longer corpus clause
 
 
@@ -162,7 +168,9 @@ def plant(segment: Segment, count: int) -> list[tuple[str, list[tuple[int, int, 
         pieces: list[tuple[str, str]] = []
         for kind in (*KINDS, rng.choice(KINDS)):
             source = segment.sources[rng.randrange(len(segment))]
-            while kind == "fragment" and not _fragment_room(source):
+            while (kind == "fragment" and not _fragment_room(source)) or (
+                kind == "rewrite" and not _rewritable(source)
+            ):
                 source = segment.sources[rng.randrange(len(segment))]
             pieces.append((_copy(generator, source, kind), kind))
         while sum(len(p) for p, _ in pieces) < 500:
@@ -188,22 +196,56 @@ def _fragment_room(source: str) -> bool:
 
 
 def _fragment(generator: Generator, source: str) -> str:
-    """14–34 characters from inside the source's longest clause, one character changed in half
-    of them, standing as a clause of new text."""
+    """14–34 characters (of its compare key) from inside the source's longest clause, one
+    character changed in half of them, standing as a clause of new text."""
     rng = generator.rng
     clause = max(_clauses(source), key=len)
-    length = rng.randint(FRAGMENT_CHARS[0], min(FRAGMENT_CHARS[1], len(clause) - 6))
-    start = rng.randint(0, len(clause) - length)
-    piece = clause[start : start + length]
+    for _ in range(20):
+        length = rng.randint(FRAGMENT_CHARS[0], min(FRAGMENT_CHARS[1], len(clause) - 6))
+        start = rng.randint(0, len(clause) - length)
+        piece = clause[start : start + length]
+        if len(compare_key(piece)) >= FRAGMENT_CHARS[0]:
+            break
     if rng.random() < 0.5:
         at = rng.randrange(len(piece))
         piece = piece[:at] + rng.choice(generator.alphabet) + piece[at + 1 :]
     return f"{generator.clause(8)}，{piece}，{generator.clause(9)}。"
 
 
+# The bench's own near-synonym swaps, written apart from core/data/synonyms.txt: the first
+# twelve are in the product's list (in-vocabulary), the rest are not.
+REWRITE_SWAPS = (
+    ("加强", "强化"), ("不够", "不足"), ("深入", "深刻"), ("落实", "贯彻"), ("群众", "百姓"),
+    ("主动", "积极"), ("能力", "本领"), ("措施", "举措"), ("效果", "成效"), ("学习", "研读"),
+    ("工作", "业务"), ("问题", "短板"),
+    ("发展", "进步"), ("推进", "推行"), ("要求", "规矩"), ("思想", "思维"), ("建设", "打造"),
+    ("创新", "革新"), ("重点", "要点"), ("服务", "服侍"), ("经济", "经贸"), ("领导", "带领"),
+)  # fmt: skip
+
+
+def _rewrite(generator: Generator, source: str) -> str:
+    """The source with two to four of its words swapped for near-synonyms and a glue character
+    or two added: its content in order, no copy by its characters."""
+    rng = generator.rng
+    out = source
+    swaps = [pair for pair in REWRITE_SWAPS if pair[0] in out]
+    for old, new in rng.sample(swaps, min(len(swaps), rng.randint(2, 4))):
+        out = out.replace(old, new, 1)
+    for _ in range(rng.randint(1, 2)):
+        at = rng.randrange(1, max(2, len(out) - 1))
+        out = out[:at] + rng.choice("的了在并") + out[at:]
+    return out
+
+
+def _rewritable(source: str) -> bool:
+    return len(compare_key(source)) >= 24 and sum(old in source for old, _ in REWRITE_SWAPS) >= 2
+
+
 def _copy_of_kind(generator: Generator, source: str, kind: str) -> str:
     if kind == "fragment":
         return _fragment(generator, source)
+    if kind == "rewrite":
+        return _rewrite(generator, source)
     clauses = _clauses(source)
     if kind == "edited" or (kind == "reordered" and len(clauses) < 2):
         return generator.edit(source, generator.rng.uniform(0.01, 0.08))
@@ -280,7 +322,8 @@ class Exhaustive:
         self.key_stock = np.array([segment.is_stock(k) for k in self.keys])
         self.clauses = [c for k in self.keys for c in k.split(" ")]
         self.clause_stock = np.array([segment.is_stock(c) for c in self.clauses])
-        self.wholes = [k.replace(" ", "") for k in self.keys]
+        self.wholes = [unfolded(k.replace(" ", "")) for k in self.keys]
+        self.rewritten: list[str] | None = None
         self.whole_lengths = np.array([len(w) for w in self.wholes])
 
     def matches(self, doc: Any) -> list[tuple[int, int]]:
@@ -290,6 +333,9 @@ class Exhaustive:
             if key_length(key) >= MIN_KEY_CHARS and self._found(
                 key, self.keys, self.key_stock, THRESHOLD, reorder=True
             ):
+                found.append((sentence.start, sentence.end))
+                continue
+            if key_length(key) >= REWRITE_MIN_CHARS and self._rewrite(key):
                 found.append((sentence.start, sentence.end))
                 continue
             long_enough = key_length(key) >= FRAGMENT_MIN_CHARS
@@ -303,13 +349,27 @@ class Exhaustive:
                     found.append((clause.start, clause.end))
         return found
 
+    def _rewrite(self, key: str) -> bool:
+        """The product's rewrite rule over every corpus sentence."""
+        if self.rewritten is None:
+            self.rewritten = [rewrite_key(k) for k in self.keys]
+        scores = process.cdist(
+            [rewrite_key(key)],
+            self.rewritten,
+            scorer=fuzz.ratio,
+            score_cutoff=REWRITE_THRESHOLD,
+            workers=-1,
+        )[0]
+        best = int(np.argmax(scores)) if len(scores) else 0
+        return bool(len(scores) and scores[best] >= REWRITE_THRESHOLD and not self.key_stock[best])
+
     def _fragment(self, ckey: str) -> bool:
         """The product's fragment rule over every corpus sentence: the best window of a longer
         sentence scores at least FRAGMENT_THRESHOLD and the piece is not a stock formula."""
         if len(ckey) < FRAGMENT_MIN_CHARS or self.segment.is_stock(ckey):
             return False
         scores = process.cdist(
-            [ckey],
+            [unfolded(ckey)],
             self.wholes,
             scorer=fuzz.partial_ratio,
             score_cutoff=FRAGMENT_THRESHOLD,
@@ -371,30 +431,55 @@ def _ms(values: list[float]) -> str:
     return f"{statistics.median(values):.1f} / {p95:.1f}"
 
 
-def report(size: int, b: dict[str, Any], q: dict[str, Any]) -> list[tuple[str, str, str]]:
+def report(size: int, b: dict[str, Any], q: dict[str, Any]) -> list[tuple[str, str, str, str]]:
+    """Rows of (figure, index, exact baseline, target): targets are given at 1M sentences."""
     speedup = statistics.median(q["base_ms"]) / statistics.median(q["ours_ms"])
+    at_scale = size >= 1_000_000
+
+    def target(text: str) -> str:
+        return text if at_scale else ""
+
+    build_peak = b["peak_rss_mb"] - b["rss_before_build_mb"]
     rows = [
-        ("indexed sentences", f"{b['indexed']:,}", ""),
-        ("build time, s (corpus generation apart)", f"{b['build_s']:.1f}", ""),
+        ("indexed sentences", f"{b['indexed']:,}", "", ""),
+        ("build time, s (corpus generation apart)", f"{b['build_s']:.1f}", "", target("≤ 30")),
         (
-            "peak memory during build, MB",
-            f"{b['peak_rss_mb']:.0f} (process; {b['rss_before_build_mb']:.0f} before)",
+            "memory the build adds, MB (process peak)",
+            f"{build_peak:.0f} ({b['peak_rss_mb']:.0f})",
             "",
+            target("≤ 1024"),
         ),
-        ("index size in memory, MB", f"{b['index_mb']:.0f}", ""),
-        ("process memory after queries, MB", f"{q['rss_after_queries_mb']:.0f}", ""),
-        ("load built index, s", f"{q['load_s']:.2f}", ""),
-        ("matching a ~500-char paragraph, ms median / p95", _ms(q["ours_ms"]), _ms(q["base_ms"])),
+        ("index size in memory, MB", f"{b['index_mb']:.0f}", "", target("≤ 200")),
+        ("process memory after queries, MB", f"{q['rss_after_queries_mb']:.0f}", "", ""),
+        ("load built index, s", f"{q['load_s']:.2f}", "", target("≤ 1")),
+        (
+            "matching a ~500-char paragraph, ms median / p95",
+            _ms(q["ours_ms"]),
+            _ms(q["base_ms"]),
+            target("≤ 10 median"),
+        ),
     ]
     judged = q["judged"]
     for kind in (*KINDS, "novel"):
         found, base, both, total = judged[kind]
         label = "false positives, novel sentences" if kind == "novel" else f"recall, {kind} copies"
-        rows.append((f"{label} (n={total})", _pct([found, total]), _pct([base, total])))
+        goal = "≥ 90%" if kind == "fragment" else ""
+        rows.append(
+            (f"{label} (n={total})", _pct([found, total]), _pct([base, total]), target(goal))
+        )
     for kind in KINDS:
         found, base, both, total = judged[kind]
-        rows.append((f"recall relative to baseline, {kind} (n={base})", _pct([both, base]), "100%"))
-    rows.append(("speed-up over the baseline (median latency)", f"{speedup:.0f}x", ""))
+        rows.append(
+            (
+                f"recall relative to baseline, {kind} (n={base})",
+                _pct([both, base]),
+                "100%",
+                target("≥ 99%"),
+            )
+        )
+    rows.append(
+        ("speed-up over the baseline (median latency)", f"{speedup:.0f}x", "", target("≥ 200x"))
+    )
     return rows
 
 
@@ -443,9 +528,9 @@ def main() -> int:
                 f"{size:,} corpus sentences ({args.paragraphs} paragraphs; baseline on {sample})"
             )
             print(f"\n== {title} ==")
-            print(f"{'':<52}{'index':>28}{'exact baseline':>18}")
-            for label, ours, base in report(size, b, q):
-                print(f"{label:<52}{ours:>28}{base:>18}")
+            print(f"{'':<52}{'index':>28}{'exact baseline':>18}{'target':>14}")
+            for label, ours, base, goal in report(size, b, q):
+                print(f"{label:<52}{ours:>28}{base:>18}{goal:>14}")
             finals.append((size, q))
     size, q = finals[-1]
     speedup = statistics.median(q["base_ms"]) / statistics.median(q["ours_ms"])

@@ -8,10 +8,13 @@ indexed in segments, so adding documents adds a segment instead of rebuilding ev
 
 from __future__ import annotations
 
+import functools
 import hashlib
+import re
 from array import array
 from collections.abc import Callable, Iterable, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
+from importlib import resources
 from pathlib import Path
 from typing import Literal, Protocol
 
@@ -22,7 +25,7 @@ from rapidfuzz import fuzz
 from core.index import NgramIndex, counted
 from core.models import Document, Match, Sentence, Span
 from core.packed import PackedStrings, PackedWriter, mapped
-from core.text import compare_key, counted_chars, spaced_key
+from core.text import compare_key, counted_chars, spaced_key, unfolded
 
 MIN_KEY_CHARS = 10  # shorter pieces are stock one-liners, not copies worth reporting
 STOCK_MAX_CHARS = 20  # a short piece found in this many documents is a formula, not a copy
@@ -30,11 +33,19 @@ STOCK_MIN_DOCUMENTS = 3
 THRESHOLD = 80.0  # whole sentences: an 8% edit still scores about 90
 CLAUSE_MARGIN = 5.0  # clauses are short, so one shared formula moves them more: ask for more
 CANDIDATES = 16
+TITLE_CHARS = 60  # a first line this short without punctuation is the draft's title
 # A piece of a draft this long that lies, lightly edited, inside a longer corpus sentence is a
 # lifted fragment (a distinctive part of someone else's sentence), scored by the best-aligned
 # window of the source; shorter pieces inside long sentences are too often common phrasing.
 FRAGMENT_MIN_CHARS = 14
 FRAGMENT_THRESHOLD = 90.0
+# A sentence this long that keeps a corpus sentence's content in order once near-synonyms
+# (core/data/synonyms.txt) are made one and the glue characters dropped, but is no copy by the
+# characters, is a light rewrite: reported as kind "rewrite", never as a copy.
+REWRITE_MIN_CHARS = 16
+REWRITE_THRESHOLD = 88.0
+REWRITE_ROUGHLY = 55.0  # what a rewrite keeps of the characters at least (a cheap first test)
+_GLUE = re.compile("[的了在和与及并等对把将还也都就着过之而且又再是]")
 
 
 def sentence_key(text: str, sentence: Sentence) -> str:
@@ -194,6 +205,24 @@ class SentenceLookup(Protocol):
     def candidates(self, keys: Sequence[str], *, limit: int) -> list[list[SourceSentence]]: ...
 
 
+@functools.cache
+def _synonyms() -> tuple[re.Pattern[str], dict[str, str]]:
+    raw = resources.files("core").joinpath("data/synonyms.txt").read_text(encoding="utf-8")
+    canonical: dict[str, str] = {}
+    for line in raw.splitlines():
+        words = line.split()
+        if words and not line.startswith("#"):
+            canonical.update((word, words[0]) for word in words)
+    longest_first = sorted(canonical, key=lambda w: (-len(w), w))
+    return re.compile("|".join(map(re.escape, longest_first))), canonical
+
+
+def rewrite_key(key: str) -> str:
+    """A key with near-synonyms made one and glue characters dropped (clause order kept)."""
+    pattern, canonical = _synonyms()
+    return _GLUE.sub("", pattern.sub(lambda m: canonical[m.group()], key.replace(" ", "")))
+
+
 @dataclass(frozen=True, slots=True)
 class _Hit:
     score: float
@@ -201,6 +230,7 @@ class _Hit:
     row: int
     fragment: bool = False  # matched a window inside a longer source clause or sentence
     external: SourceSentence | None = None
+    rewrite: bool = False  # close only once synonyms and glue are set aside
 
 
 def find_matches(
@@ -212,14 +242,17 @@ def find_matches(
 ) -> tuple[Match, ...]:
     """All near-duplicate spans of a parsed draft, in text order, not overlapping; candidates
     from the in-process index and from `lookup`, if any."""
-    sentences = [(s, sentence_key(doc.text, s)) for s in doc.sentences]
+    title = _title_end(doc.text)
+    # A draft's title line names the genre and the year, as every other draft's does: not a copy.
+    sentences = [(s, sentence_key(doc.text, s)) for s in doc.sentences if s.end > title]
     whole = [(s, k) for s, k in sentences if key_length(k) >= MIN_KEY_CHARS]
     hits = _best_hits([k for _, k in whole], index, threshold, clauses=False, lookup=lookup)
     found: dict[int, tuple[Match, tuple[int, int]]] = {}
     for (sentence, _), hit in zip(whole, hits, strict=True):
         if hit is not None:
+            kind: Literal["sentence", "rewrite"] = "rewrite" if hit.rewrite else "sentence"
             found[sentence.start] = (
-                _match(doc.text, sentence, hit, index, "sentence"),
+                _match(doc.text, sentence, hit, index, kind),
                 _identity(hit),
             )
     # Clauses of unmatched sentences, and a one-clause sentence long enough to be a fragment
@@ -239,13 +272,22 @@ def find_matches(
         strict=True,
     ):
         if hit is not None:
-            kind: Literal["clause", "fragment"] = "fragment" if hit.fragment else "clause"
+            piece: Literal["clause", "fragment"] = "fragment" if hit.fragment else "clause"
             found[clause.start] = (
-                _match(doc.text, clause, hit, index, kind),
+                _match(doc.text, clause, hit, index, piece),
                 _identity(hit),
             )
     ordered = [found[start] for start in sorted(found)]
     return tuple(_merge_adjacent(doc.text, ordered))
+
+
+def _title_end(text: str) -> int:
+    """Where a title on the first line ends: a short first line without punctuation above
+    more text (0 when there is none; a line pasted on its own is what is to be checked)."""
+    first, _, rest = text.partition("\n")
+    if not rest.strip() or len(first) > TITLE_CHARS or any(mark in first for mark in "。！？；，"):
+        return 0
+    return len(first)
 
 
 def _identity(hit: _Hit) -> tuple[int, int]:
@@ -264,8 +306,21 @@ def _best_hits(
     lookup: SentenceLookup | None = None,
 ) -> list[_Hit | None]:
     """The best verified corpus sentence for each key, or None. A key whose best match is a
-    stock formula is not reported: a near-copy of a formula is still a formula."""
+    stock formula is not reported: a near-copy of a formula is still a formula. A whole
+    sentence with no copy may be a light rewrite of one of the same candidates."""
     best: list[tuple[_Hit, bool] | None] = [None] * len(keys)
+    rewrites: list[tuple[_Hit, bool] | None] = [None] * len(keys)
+    rewritten = [
+        rewrite_key(k) if not clauses and key_length(k) >= REWRITE_MIN_CHARS else "" for k in keys
+    ]
+
+    def consider_rewrite(q: int, hit: _Hit, target: str, is_stock: Callable[[str], bool]) -> None:
+        if not fuzz.ratio(keys[q], target, score_cutoff=REWRITE_ROUGHLY):
+            return  # far apart even by the characters: no rewrite keeps so little
+        score = fuzz.ratio(rewritten[q], rewrite_key(target), score_cutoff=REWRITE_THRESHOLD)
+        current = rewrites[q]
+        if score and (current is None or score > current[0].score):
+            rewrites[q] = (replace(hit, score=score, rewrite=True), is_stock(target))
 
     def consider(q: int, s: int, segment: Segment, rows: Iterable[int]) -> None:
         for row in rows:
@@ -274,6 +329,8 @@ def _best_hits(
             current = best[q]
             if score >= threshold and (current is None or score > current[0].score):
                 best[q] = (_Hit(score, s, row, fragment), stock)
+            elif rewritten[q] and score < threshold:
+                consider_rewrite(q, _Hit(0.0, s, row), target, segment.is_stock)
 
     if lookup is not None and keys:
         for q, sentences in enumerate(lookup.candidates(keys, limit=CANDIDATES)):
@@ -284,6 +341,9 @@ def _best_hits(
                 current = best[q]
                 if score >= threshold and (current is None or score > current[0].score):
                     best[q] = (_Hit(score, -1, -1, fragment, sentence), stock)
+                elif rewritten[q] and score < threshold:
+                    hit = _Hit(0.0, -1, -1, external=sentence)
+                    consider_rewrite(q, hit, sentence.key, index.is_stock)
 
     for s, segment in enumerate(index.segments):
         if not keys:
@@ -296,7 +356,8 @@ def _best_hits(
             if best[q] is None:
                 deep = segment.ngrams.deep_candidates(keys[q], limit=CANDIDATES)
                 consider(q, s, segment, deep.tolist())
-    return [None if b is None or b[1] else b[0] for b in best]
+    chosen = [b if b is not None else r for b, r in zip(best, rewrites, strict=True)]
+    return [None if c is None or c[1] else c[0] for c in chosen]
 
 
 def _verify(
@@ -316,7 +377,8 @@ def _verify(
             best, stock = score, is_stock(clause)
     whole = target.replace(" ", "")
     if len(key) >= FRAGMENT_MIN_CHARS and len(whole) > len(key) and best < FRAGMENT_THRESHOLD:
-        window = fuzz.partial_ratio(key, whole, score_cutoff=FRAGMENT_THRESHOLD)
+        piece, whole = unfolded(key), unfolded(whole)
+        window = fuzz.partial_ratio(piece, whole, score_cutoff=FRAGMENT_THRESHOLD)
         if window > best:
             return window, is_stock(key), True
     return best, stock, False
@@ -327,7 +389,7 @@ def _match(
     span: Sentence | Span,
     hit: _Hit,
     index: MatchIndex,
-    kind: Literal["sentence", "clause", "fragment"],
+    kind: Literal["sentence", "clause", "fragment", "rewrite"],
 ) -> Match:
     if hit.external is not None:
         source, source_text = hit.external.document, hit.external.text

@@ -114,7 +114,8 @@ class Match:
     score: float
     source: str
     source_text: str
-    kind: Literal["sentence", "clause", "fragment"]  # fragment: part of a longer source
+    # fragment: part of a longer source; rewrite: its content in order with synonyms swapped
+    kind: Literal["sentence", "clause", "fragment", "rewrite"]
     source_part: str = ""  # a fragment's stretch of source_text
 
     def to_dict(self) -> dict[str, Any]:

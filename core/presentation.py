@@ -14,7 +14,7 @@ from core import labels
 from core.models import Finding, Match, Progress, Review, Severity
 
 TOP_FIXES = 3
-COPY_KINDS = {"sentence": "整句", "clause": "分句", "fragment": "片段"}
+COPY_KINDS = {"sentence": "整句", "clause": "分句", "fragment": "片段", "rewrite": "改写"}
 
 
 @dataclass(frozen=True, slots=True)

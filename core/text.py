@@ -34,6 +34,7 @@ _FULLWIDTH_ALNUM = {
     **{0xFF21 + i: 0x41 + i for i in range(26)},
     **{0xFF41 + i: 0x61 + i for i in range(26)},
 }
+_TRANSLATED = re.compile("[\uff10-\uff19\uff21-\uff3a\uff41-\uff5a〝〞＂„‟]")
 _PUNCT_TO_FULL = {",": "，", ";": "；", ":": "：", "?": "？", "!": "！"}
 _ASCII_PUNCT_NEAR_CJK = re.compile(f"(?<={_CJKISH})[,;:?!]+|[,;:?!]+(?={_CJKISH})")
 _ASCII_ELLIPSIS_AFTER_CJK = re.compile(f"(?<=[{_CJK}])\\.{{2,}}")
@@ -64,8 +65,18 @@ _ENUM_PREFIX = re.compile(r"^(?:（[一二三四五六七八九十]+）|[一二�
 
 def normalize(raw: str) -> str:
     """Return the canonical form of a pasted or loaded text (idempotent)."""
-    # Joining broken lines can put ASCII marks next to Chinese again: repeat to a fixpoint.
-    return _fixpoint(_normalize_once, raw, rounds=4)
+    # Joining broken lines can put ASCII marks next to Chinese again, and removing a marker
+    # can join two pieces: then repeat to a fixpoint. A pass that did neither is one already,
+    # so most texts (a corpus of a million sentences) are read once, not twice.
+    text, settled = _normalize_once(raw)
+    for _ in range(3):
+        if settled:
+            break
+        again, settled = _normalize_once(text)
+        if again == text:
+            break
+        text = again
+    return text
 
 
 def _fixpoint(step: Callable[[str], str], value: str, *, rounds: int) -> str:
@@ -78,15 +89,18 @@ def _fixpoint(step: Callable[[str], str], value: str, *, rounds: int) -> str:
     return value
 
 
-def _normalize_once(raw: str) -> str:
+def _normalize_once(raw: str) -> tuple[str, bool]:
+    """One pass, and whether it is certainly a fixpoint (no marker removed, no line joined)."""
     text = raw.replace("\r\n", "\n").replace("\r", "\n")
     text = _INVISIBLE.sub("", text)
     text = _CONTROL.sub("", text)
     text = text.replace("\u2028", "\n").replace("\u2029", "\n")
-    text = _MARKER.sub("", text)
-    text = text.translate(_FULLWIDTH_ALNUM).translate(_QUOTE_VARIANTS)
-    lines = [_normalize_line(line) for line in text.split("\n")]
-    return "\n".join(_join_broken_lines([line for line in lines if line]))
+    text, markers = _MARKER.subn("", text)
+    if _TRANSLATED.search(text):  # str.translate looks up every character: only when needed
+        text = text.translate(_FULLWIDTH_ALNUM).translate(_QUOTE_VARIANTS)
+    lines = [line for line in map(_normalize_line, text.split("\n")) if line]
+    joined = _join_broken_lines(lines)
+    return "\n".join(joined), markers == 0 and len(joined) == len(lines)
 
 
 def _normalize_line(line: str) -> str:
@@ -206,6 +220,15 @@ _RAW_FORMULA = re.compile(
 def without_formulas(fragment: str) -> str:
     """The text without quotes and set formulas: 两个维护 is not a number, 二十大 not a date."""
     return _RAW_FORMULA.sub("", _QUOTES.sub("", fragment))
+
+
+_UNFOLD = {ord(code): word for word, code in _FORMULA_CODES.items()}
+
+
+def unfolded(key: str) -> str:
+    """A compare key with each folded formula written out again (a fragment may begin or end
+    inside a formula, where the folded and the written forms share nothing)."""
+    return key.translate(_UNFOLD) if any(ch >= "\ue000" for ch in key) else key
 
 
 def compare_key(fragment: str) -> str:

@@ -22,7 +22,7 @@ from core.matching import (
     similarity,
 )
 from core.models import Match
-from core.text import normalize
+from core.text import normalize, unfolded
 
 DATA = Path(__file__).parent / "data"
 SOURCE = "000_4429b7620e03c467.txt"
@@ -231,7 +231,7 @@ def _clause_score(ckey: str, key: str, segment: object) -> tuple[float, bool]:
     best, stock = max((fuzz.ratio(ckey, c), segment.is_stock(c)) for c in key.split(" "))  # type: ignore[attr-defined]
     whole = key.replace(" ", "")
     if len(ckey) >= FRAGMENT_MIN_CHARS and len(whole) > len(ckey) and best < FRAGMENT_THRESHOLD:
-        window = fuzz.partial_ratio(ckey, whole)
+        window = fuzz.partial_ratio(unfolded(ckey), unfolded(whole))
         if window >= FRAGMENT_THRESHOLD and window > best:
             return window, segment.is_stock(ckey)  # type: ignore[attr-defined]
     return best, stock
@@ -346,3 +346,41 @@ def test_sentences_from_a_lookup_are_verified_like_the_index_s(corpus: Corpus) -
         review("今年我到东关街道调研了老旧电梯加装的推进情况。", corpus, lookup=shared).matches
         == ()
     )
+
+
+def test_a_light_rewrite_is_reported_as_a_rewrite_never_as_a_copy(corpus: Corpus) -> None:
+    """A corpus sentence with words swapped for near-synonyms and its glue reworded keeps its
+    content in order: a rewrite, with its score; the sentence itself stays a copy."""
+    [source] = [s for _, s in corpus.index.sentences() if "凭经验考虑问题" in s]
+    reworded = (
+        source.replace("习惯于", "满足于")
+        .replace("工作", "业务")
+        .replace("思考不深", "研究不深")
+        .replace("主动", "积极")
+        .replace("意识", "观念")
+        .replace("不够强烈", "不足")
+    )
+    assert fuzz.ratio(source, reworded) < THRESHOLD  # no copy by its characters
+    [match] = review(reworded, corpus).matches
+    assert match.kind == "rewrite" and match.score >= 88 and match.source_text == source
+    [copy] = review(source, corpus).matches
+    assert copy.kind == "sentence"
+
+
+def test_novel_text_in_the_genre_s_words_is_no_rewrite(corpus: Corpus) -> None:
+    """Sentences of our own that use the genre's common words (加强、不够、深入、落实…) are not
+    rewrites of anything."""
+    own = (
+        "一是加强理论学习不够深入，今年只参加了三次中心组学习，没有结合分管的交通工作写心得。"
+        "二是落实整改措施不够有力，去年巡察反馈的两个问题到年底仍未销号。"
+        "三是联系基层群众不够经常，全年到包联村走访四次，对村里道路硬化的诉求没有跟进解决。"
+    )
+    assert [m for m in review(own, corpus).matches if m.kind == "rewrite"] == []
+
+
+def test_a_draft_s_title_is_not_a_copy_of_other_titles(corpus: Corpus) -> None:
+    [title] = [s for _, s in corpus.index.sentences() if s.endswith("对照检查材料")][:1]
+    body = "一是理论学习不够系统，去年只读完两本原著，没有形成读书笔记。"
+    result = review(f"{title}\n{body}", corpus)
+    assert all(m.start >= len(title) for m in result.matches)
+    assert review(title, corpus).matches  # the same line pasted alone is what is checked
