@@ -43,7 +43,7 @@ FRAGMENT_THRESHOLD = 90.0
 # (core/data/synonyms.txt) are made one and the glue characters dropped, but is no copy by the
 # characters, is a light rewrite: reported as kind "rewrite", never as a copy.
 REWRITE_MIN_CHARS = 16
-REWRITE_THRESHOLD = 88.0
+REWRITE_THRESHOLD = 80.0
 REWRITE_ROUGHLY = 55.0  # what a rewrite keeps of the characters at least (a cheap first test)
 _GLUE = re.compile("[的了在和与及并等对把将还也都就着过之而且又再是]")
 

@@ -362,7 +362,7 @@ def test_a_light_rewrite_is_reported_as_a_rewrite_never_as_a_copy(corpus: Corpus
     )
     assert fuzz.ratio(source, reworded) < THRESHOLD  # no copy by its characters
     [match] = review(reworded, corpus).matches
-    assert match.kind == "rewrite" and match.score >= 88 and match.source_text == source
+    assert match.kind == "rewrite" and match.score >= 80 and match.source_text == source
     [copy] = review(source, corpus).matches
     assert copy.kind == "sentence"
 
