@@ -4,20 +4,23 @@ For each corpus size it generates the synthetic sentences bench/matching.py gene
 generator, same seed), loads them with COPY into the product's `corpus_sentences` table (schema
 from the migrations) in a scratch database, builds the trigram index, and plants copies in
 ~500-character paragraphs exactly as bench/matching.py does. It then matches every paragraph
-with `find_matches` twice: with the PostgreSQL lookup as the only candidate source (an empty
-in-process index; bot/pg_corpus.py, through the same thread-to-event-loop bridge the bot uses),
-and with the in-process index built from the same sentences (`build_segment`). It prints load
-and index build time, table and index size, latency (median / p95), recall per kind of copy for
-both, the lookup's recall relative to the in-process index, false positives on novel
-sentences, and how many rows pass pg_trgm's thresholds per key (the work the index hands to the
-recheck: what the thresholds bound).
+with `find_matches`: with the in-process index built from the same sentences (`build_segment`),
+and with the PostgreSQL lookup (bot/pg_corpus.py, through the same thread-to-event-loop bridge
+the bot uses) as the only candidate source — an in-process index with no sentences that still
+knows the corpus's stock formulas, so that the two differ only in where candidates come from.
+It prints load and index build time, table and index size, latency (median / p95), recall per
+kind of copy for both, the lookup's recall relative to the in-process index, false positives on
+novel sentences, how many rows pass pg_trgm's thresholds per key (the work the index hands to
+the recheck), how close the copies the lookup missed were to their sources, and once the recall
+with no stock formulas at all (what the backend gives for shared documents).
 
     python bench/pg_lookup.py --url postgresql+asyncpg://postgres@127.0.0.1:54339/postgres \\
         --sizes 100000,1000000 [--thresholds 0.3/0.4,0.4/0.5]
 
 `--thresholds` takes similarity/word-similarity pairs and repeats the lookup run for each (the
 sweep the defaults in bot/pg_corpus.py were chosen from). The scratch database (`--database`)
-is dropped and created again for each size; the server must allow `CREATE DATABASE`.
+is created for each size (replacing the previous one) and dropped at the end (`--keep` leaves
+it); the server must allow `CREATE DATABASE`.
 """
 
 from __future__ import annotations
@@ -55,7 +58,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parent))
 from matching import KINDS, SENTENCES_PER_DOCUMENT, Generator, _hit, _score, plant
 
 T = TypeVar("T")
-EMPTY = MatchIndex((), ())  # no in-process candidates: the lookup is the only source
+EMPTY = MatchIndex((), ())  # no in-process candidates and no stock formulas
 
 
 class Loop:
@@ -118,6 +121,14 @@ async def _recreate(url: str, database: str) -> None:
             f"CREATE DATABASE \"{database}\" TEMPLATE template0 ENCODING 'UTF8' "
             "LC_COLLATE 'C.UTF-8' LC_CTYPE 'C.UTF-8'"
         )
+    finally:
+        await admin.close()
+
+
+async def _drop(url: str, database: str) -> None:
+    admin = await asyncpg.connect(_dsn(url))
+    try:
+        await admin.execute(f'DROP DATABASE IF EXISTS "{database}"')
     finally:
         await admin.close()
 
@@ -247,10 +258,13 @@ def bench_size(
     # backend itself gives none for shared documents: EMPTY, reported once below.)
     nothing = build_segment([])
     stock_only = MatchIndex(names, (replace(nothing, stock=segment.stock),))
+    _progress(f"{size:,}: generated {generated:.1f} s, in-process index {built:.1f} s; loading")
     loaded = loop.run(load(url, database, segment, documents))
     scheme = load_scheme()
+    _progress("loaded; planting")
     planted = plant(segment, paragraphs)
     docs = [parse(normalize(text), scheme) for text, _ in planted]
+    _progress("planted; matching with the in-process index")
     memory_ms, memory_matches = _run(docs, index, None)
     memory_found = _spans(memory_matches)
     memory_score = _score(planted, memory_found)
@@ -297,6 +311,10 @@ def bench_size(
         loop.run(engine.dispose())
 
 
+def _progress(what: str) -> None:
+    print(f"[{time.strftime('%H:%M:%S')}] {what}", file=sys.stderr, flush=True)
+
+
 def _spans(matches: list[tuple[Match, ...]]) -> list[list[tuple[int, int]]]:
     return [[(m.start, m.end) for m in found] for found in matches]
 
@@ -314,7 +332,8 @@ def _missed(
             for m in theirs:
                 if m.start < end and start < m.end:
                     piece = normalize(text)[m.start : m.end]
-                    draft = spaced_key(piece) if m.kind == "sentence" else compare_key(piece)
+                    whole = m.kind in ("sentence", "rewrite")
+                    draft = spaced_key(piece) if whole else compare_key(piece)
                     out.append((kind, draft, spaced_key(m.source_text)))
                     break
     return out
@@ -406,6 +425,7 @@ def main() -> int:
     parser.add_argument("--database", default="draft_review_pg_bench")
     parser.add_argument("--sizes", default="100000")
     parser.add_argument("--paragraphs", type=int, default=200)
+    parser.add_argument("--keep", action="store_true", help="keep the last scratch database")
     parser.add_argument(
         "--thresholds",
         default=f"{SIMILARITY_THRESHOLD}/{WORD_SIMILARITY_THRESHOLD}",
@@ -420,6 +440,8 @@ def main() -> int:
     try:
         for size in (int(s) for s in args.sizes.split(",")):
             bench_size(loop, args.url, args.database, size, args.paragraphs, sweep)
+        if not args.keep:
+            loop.run(_drop(args.url, args.database))
     finally:
         loop.close()
     return 0

@@ -8,6 +8,7 @@ import logging
 import os
 import sys
 from collections.abc import Awaitable, Callable
+from dataclasses import replace
 from typing import Any
 
 from sqlalchemy.engine import make_url
@@ -31,6 +32,7 @@ from bot.encryption import DraftCipher
 from bot.limits import RateLimiter
 from bot.logging_setup import configure_logging
 from bot.pastes import PasteJoiner
+from bot.pg_corpus import BackendUnusable, PgSentenceLookup, check_backend
 from bot.polling import PollingBot
 from bot.schema import SchemaOutOfDate, ensure_current
 from bot.shared_corpus import SharedCorpus
@@ -73,11 +75,18 @@ def build_application(
         # Loading jieba's dictionary and the idiom index takes about a second: not while the
         # first user waits.
         await asyncio.to_thread(warm_up, corpus)
-        if shared is not None:
+        loaded = shared is not None and config.corpus_backend == "memory"
+        if shared is not None and not loaded:
+            # CORPUS_BACKEND=postgres: shared documents are looked up in the database by every
+            # review (from its worker thread, on this loop), never loaded: no sync, no timer.
+            services = app.bot_data.services
+            lookup = PgSentenceLookup.on_running_loop(shared.sessions)
+            app.bot_data.services = replace(services, lookup=lookup)
+        if loaded:
             await corpus_handlers.sync_corpus(app.bot_data)
         if app.job_queue is None:  # the job-queue extra is a dependency; this is a broken install
             raise RuntimeError("python-telegram-bot[job-queue] is not installed")
-        jobs.schedule(app.job_queue, sync_seconds=config.corpus_sync_seconds if shared else None)
+        jobs.schedule(app.job_queue, sync_seconds=config.corpus_sync_seconds if loaded else None)
         await menus.publish(app.bot)
 
     async def post_shutdown(app: AppType) -> None:
@@ -150,11 +159,14 @@ def _log_corpus_load(report: LoadReport) -> None:
     )
 
 
-async def _check_schema(url: str) -> None:
-    """Before polling starts: create a new database's schema, refuse an out-of-date one."""
-    engine = make_engine(url)
+async def _check_database(config: Config) -> None:
+    """Before polling starts: create a new database's schema, refuse an out-of-date one, and
+    with CORPUS_BACKEND=postgres a database pg_trgm cannot search Chinese in."""
+    engine = make_engine(config.database_url)
     try:
         await ensure_current(engine)
+        if config.corpus_backend == "postgres":
+            await check_backend(engine)
     finally:
         await engine.dispose()
 
@@ -189,8 +201,8 @@ def run_bot(argv: list[str]) -> int:
         return 2
     redactor = configure_logging(config.log_level, _secrets(config))
     try:
-        asyncio.run(_check_schema(config.database_url))
-    except SchemaOutOfDate as exc:
+        asyncio.run(_check_database(config))
+    except (SchemaOutOfDate, BackendUnusable) as exc:
         print(f"draft-review bot：{exc}", file=sys.stderr)
         return 2
     corpus = load_corpus(
@@ -207,7 +219,12 @@ def run_bot(argv: list[str]) -> int:
         shared=SharedCorpus(sessions),
         on_stop=engine.dispose,
     )
-    log.info("bot starting (%s): %d corpus documents", config.bot_mode, corpus.stats().documents)
+    log.info(
+        "bot starting (%s): %d corpus documents, shared documents %s",
+        config.bot_mode,
+        corpus.stats().documents,
+        "searched in PostgreSQL" if config.corpus_backend == "postgres" else "loaded in memory",
+    )
     try:
         _serve(app, config)
     except InvalidToken as exc:  # its message holds the token: never print it

@@ -12,6 +12,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field
 from datetime import tzinfo
 from pathlib import Path
+from typing import Literal
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from bot.encryption import parse_key
@@ -21,6 +22,10 @@ from core.shipped import default_corpus_dir
 _TOKEN = re.compile(r"^[0-9]{3,15}:[A-Za-z0-9_-]{30,64}$")
 _DRIVERS = ("sqlite+aiosqlite://", "postgresql+asyncpg://")
 _LEVELS = ("DEBUG", "INFO", "WARNING", "ERROR", "CRITICAL")
+# Where the shared (/addcorpus) documents are searched: loaded into each replica's in-memory
+# index (memory), or looked up in PostgreSQL by every replica (postgres, bot/pg_corpus.py).
+CorpusBackend = Literal["memory", "postgres"]
+CORPUS_BACKENDS: tuple[CorpusBackend, ...] = ("memory", "postgres")
 DEFAULT_TIMEZONE = "Asia/Shanghai"  # where the users are; times are stored in UTC
 
 
@@ -60,6 +65,7 @@ class Config:
     # How long a message near Telegram's length limit waits for the rest of its paste (0: off).
     paste_wait_seconds: float = 2.0
     chart_font: Path | None = None  # a CJK font for the score chart; else a system one is found
+    corpus_backend: CorpusBackend = "memory"
 
     def __repr__(self) -> str:  # never print the token, even by accident
         return f"Config(database={self.database_url.split('://')[0]}, corpus={self.corpus_dir})"
@@ -114,6 +120,7 @@ def load_config(env: Mapping[str, str]) -> Config:
     chart_font = env.get("CHART_FONT", "").strip() or None
     if chart_font is not None and not Path(chart_font).is_file():
         problems.append(f"CHART_FONT 不是文件：{chart_font}")
+    backend = _corpus_backend(env, database_url, problems)
     if problems:
         raise ConfigError(problems)
     return Config(
@@ -140,7 +147,23 @@ def load_config(env: Mapping[str, str]) -> Config:
         timezone=zone,
         paste_wait_seconds=paste_wait,
         chart_font=None if chart_font is None else Path(chart_font),
+        corpus_backend=backend,
     )
+
+
+def _corpus_backend(
+    env: Mapping[str, str], database_url: str, problems: list[str]
+) -> CorpusBackend:
+    raw = env.get("CORPUS_BACKEND", "").strip().lower() or "memory"
+    backend = next((b for b in CORPUS_BACKENDS if b == raw), None)
+    if backend is None:
+        problems.append(f"CORPUS_BACKEND 须为 {' 或 '.join(CORPUS_BACKENDS)}")
+        return "memory"
+    if backend == "postgres" and not database_url.startswith("postgresql+asyncpg://"):
+        problems.append(
+            "CORPUS_BACKEND=postgres 需要 PostgreSQL：DATABASE_URL 须以 postgresql+asyncpg:// 开头"
+        )
+    return backend
 
 
 def _seconds(env: Mapping[str, str], name: str, default: float, problems: list[str]) -> float:

@@ -18,6 +18,7 @@ from bot.pastes import PasteJoiner
 from bot.shared_corpus import SharedCorpus
 from bot.storage import ReviewStore
 from core import Corpus
+from core.matching import SentenceLookup
 
 
 @dataclass(frozen=True, slots=True)
@@ -31,6 +32,9 @@ class Services:
     limiter: RateLimiter | None = None
     queues: UserQueues = field(default_factory=UserQueues)
     pastes: PasteJoiner | None = None  # None: every message is a draft of its own
+    # CORPUS_BACKEND=postgres: the shared documents, searched in the database (set at start-up,
+    # bound to the bot's event loop); None: they are in `corpus` (memory backend) or absent.
+    lookup: SentenceLookup | None = None
 
 
 class BotData:

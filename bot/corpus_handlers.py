@@ -159,6 +159,9 @@ async def add_corpus(update: Update, context: BotContext) -> None:
         await message.reply_text("文件内容为空，未加入语料库。")
         return
     stored = await found.shared.add(f"{name.stem}.txt", text, user.id)
+    if found.config.corpus_backend == "postgres":  # committed: every replica finds it now
+        await message.reply_text(f"已加入语料库：{stored}。所有实例即刻可以比对。")
+        return
     await sync_corpus(context.bot_data)
     seconds = found.config.corpus_sync_seconds
     await message.reply_text(f"已加入语料库：{stored}。其他实例将在 {seconds} 秒内载入。")
@@ -168,8 +171,8 @@ async def sync_corpus(data: BotData) -> None:
     """Load the shared documents this replica has not seen yet, and use the larger corpus."""
     async with data.corpus_lock:  # the timer and /addcorpus must not overwrite each other
         found = data.services
-        if found.shared is None:
-            return
+        if found.shared is None or found.config.corpus_backend == "postgres":
+            return  # postgres: the shared documents are searched in the database, not loaded
         corpus = await found.shared.sync(found.corpus)
         if corpus is not found.corpus:
             data.services = replace(found, corpus=corpus)

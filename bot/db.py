@@ -10,6 +10,8 @@ from sqlalchemy import (
     BigInteger,
     DateTime,
     Float,
+    ForeignKey,
+    Index,
     Integer,
     String,
     Text,
@@ -72,6 +74,33 @@ class CorpusDocument(Base):
     text: Mapped[str] = mapped_column(Text)
     added_by: Mapped[int] = mapped_column(BigInteger)
     added_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
+
+
+class CorpusSentence(Base):
+    """A sentence of a shared document with its compare key, stored with the document: what
+    CORPUS_BACKEND=postgres searches (bot/pg_corpus.py). On PostgreSQL the key has a pg_trgm GIN
+    index (migration 0005); on SQLite the table is kept too, without it, so the schema and the
+    write path are the same everywhere."""
+
+    __tablename__ = "corpus_sentences"
+    __table_args__ = (
+        Index(
+            "ix_corpus_sentences_key_trgm",
+            "key",
+            postgresql_using="gin",
+            postgresql_ops={"key": "gin_trgm_ops"},
+        ).ddl_if(dialect="postgresql"),
+    )
+
+    id: Mapped[int] = mapped_column(
+        BigInteger().with_variant(Integer(), "sqlite"), primary_key=True, autoincrement=True
+    )
+    document_id: Mapped[int] = mapped_column(
+        ForeignKey("corpus_documents.id", ondelete="CASCADE"), index=True
+    )
+    position: Mapped[int] = mapped_column(Integer)  # the sentence's place in its document
+    text: Mapped[str] = mapped_column(Text)
+    key: Mapped[str] = mapped_column(Text)  # core.text.spaced_key(text)
 
 
 # SQLite allows one writer at a time. With a pool of connections, concurrent saves raced for the

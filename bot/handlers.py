@@ -35,6 +35,7 @@ from bot.senders import NOT_A_PERSON_UNSAVED, is_person
 from bot.storage import ReviewStore, StoredReview
 from core import Corpus, DraftInputError, Review, annotated, review
 from core.chatter import is_chatter
+from core.matching import SentenceLookup
 from core.models import review_from_dict
 from core.presentation import Report, present
 from core.reading import file_text
@@ -176,7 +177,7 @@ async def _review_and_reply(
         history = await _latest(found.store, asker) if unsaved is None and private else []
         async with _typing(context, message.chat_id):
             done, earlier = await asyncio.to_thread(
-                _review_as_version, text, found.corpus, preferred, history
+                _review_as_version, text, found.corpus, preferred, history, found.lookup
             )
         stored = None
         if unsaved is None:
@@ -200,10 +201,15 @@ async def _review_and_reply(
 
 
 def _review_as_version(
-    text: str, corpus: Corpus, preferred: str | None, history: list[StoredReview]
+    text: str,
+    corpus: Corpus,
+    preferred: str | None,
+    history: list[StoredReview],
+    lookup: SentenceLookup | None = None,
 ) -> tuple[Review, int | None]:
     """The review, compared with the newest stored review of an earlier version of this draft
-    (and that version's number), if the user has one."""
+    (and that version's number), if the user has one. `lookup`: the shared documents kept in
+    PostgreSQL (CORPUS_BACKEND=postgres); it is called from this worker thread."""
     earlier = next((s for s in history if is_new_version(s.draft, text)), None)
     previous = None
     if earlier is not None:
@@ -212,7 +218,7 @@ def _review_as_version(
         except (KeyError, TypeError, ValueError):  # a row in a form this code cannot read
             log.warning("review %s of an earlier version could not be read", earlier.number)
             earlier = None
-    done = review(text, corpus, preferred=preferred, previous=previous)
+    done = review(text, corpus, preferred=preferred, previous=previous, lookup=lookup)
     return done, None if earlier is None else earlier.number
 
 
