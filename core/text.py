@@ -223,12 +223,13 @@ def without_formulas(fragment: str) -> str:
 
 
 _UNFOLD = {ord(code): word for word, code in _FORMULA_CODES.items()}
+_FOLDED = re.compile("[\ue000-\uf8ff]")
 
 
 def unfolded(key: str) -> str:
     """A compare key with each folded formula written out again (a fragment may begin or end
     inside a formula, where the folded and the written forms share nothing)."""
-    return key.translate(_UNFOLD) if any(ch >= "\ue000" for ch in key) else key
+    return key.translate(_UNFOLD) if _FOLDED.search(key) else key
 
 
 def compare_key(fragment: str) -> str:
