@@ -55,7 +55,7 @@ from core.structure import parse
 from core.text import compare_key, normalize, spaced_key
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
-from matching import KINDS, SENTENCES_PER_DOCUMENT, Generator, _hit, _score, plant
+from matching import KINDS, SENTENCES_PER_DOCUMENT, Generator, _hit, _ms, _pct, _score, plant
 
 T = TypeVar("T")
 EMPTY = MatchIndex((), ())  # no in-process candidates and no stock formulas
@@ -203,17 +203,6 @@ async def over_threshold(
         return counts
     finally:
         await connection.close()
-
-
-def _pct(pair: list[int]) -> str:
-    return f"{100 * pair[0] / pair[1]:.1f}%" if pair[1] else "—"
-
-
-def _ms(values: list[float]) -> str:
-    if not values:
-        return "—"
-    p95 = sorted(values)[min(len(values) - 1, int(0.95 * len(values)))]
-    return f"{statistics.median(values):.1f} / {p95:.1f}"
 
 
 def _run(
