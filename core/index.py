@@ -85,15 +85,6 @@ def clause_bigrams(units: U16) -> tuple[U32, I64]:
     return ordered[fresh], clause[order][fresh]
 
 
-def bigrams(units: U16) -> U32:
-    """Distinct bigram codes of a key (pairs that include a separator are not bigrams)."""
-    if len(units) < 2:
-        return np.zeros(0, dtype=np.uint32)
-    first, second = units[:-1].astype(np.uint32), units[1:].astype(np.uint32)
-    keep = (first > _SEPARATOR) & (second > _SEPARATOR)
-    return _distinct((first[keep] << 16) | second[keep])
-
-
 @dataclass(frozen=True, slots=True, eq=False)
 class NgramIndex:
     """Inverted index from character bigrams to the keys that contain them."""

@@ -322,28 +322,23 @@ def _best_hits(
         if score and (current is None or score > current[0].score):
             rewrites[q] = (replace(hit, score=score, rewrite=True), is_stock(target))
 
+    def weigh(q: int, target: str, hit: _Hit, is_stock: Callable[[str], bool]) -> None:
+        """Verify one candidate sentence for key q: a copy if it is one, else maybe a rewrite."""
+        score, stock, fragment = _verify(keys[q], target, is_stock, threshold, clauses)
+        current = best[q]
+        if score >= threshold and (current is None or score > current[0].score):
+            best[q] = (replace(hit, score=score, fragment=fragment), stock)
+        elif rewritten[q] and score < threshold:
+            consider_rewrite(q, hit, target, is_stock)
+
     def consider(q: int, s: int, segment: Segment, rows: Iterable[int]) -> None:
         for row in rows:
-            target = segment.ngrams.key(row)
-            score, stock, fragment = _verify(keys[q], target, segment.is_stock, threshold, clauses)
-            current = best[q]
-            if score >= threshold and (current is None or score > current[0].score):
-                best[q] = (_Hit(score, s, row, fragment), stock)
-            elif rewritten[q] and score < threshold:
-                consider_rewrite(q, _Hit(0.0, s, row), target, segment.is_stock)
+            weigh(q, segment.ngrams.key(row), _Hit(0.0, s, row), segment.is_stock)
 
     if lookup is not None and keys:
         for q, sentences in enumerate(lookup.candidates(keys, limit=CANDIDATES)):
             for sentence in sentences:
-                score, stock, fragment = _verify(
-                    keys[q], sentence.key, index.is_stock, threshold, clauses
-                )
-                current = best[q]
-                if score >= threshold and (current is None or score > current[0].score):
-                    best[q] = (_Hit(score, -1, -1, fragment, sentence), stock)
-                elif rewritten[q] and score < threshold:
-                    hit = _Hit(0.0, -1, -1, external=sentence)
-                    consider_rewrite(q, hit, sentence.key, index.is_stock)
+                weigh(q, sentence.key, _Hit(0.0, -1, -1, external=sentence), index.is_stock)
 
     for s, segment in enumerate(index.segments):
         if not keys:
